@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine with only python3 (3.10+) and make:
+#   make demo   set up .venv and show the engine at work
+#   make test   set up .venv and run the linter and the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install whenever the project's metadata changes (editable, so code edits need no reinstall).
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/python demo.py
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check autograd nn viz tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,415 @@
+"""The Value node: a scalar, the operations that made it, and the local derivative on each edge."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+
+from . import floatmath as F
+from . import ops
+from .graph import edges, reverse_sweep, topological_order
+from .modes import STATE, user_site
+
+
+class Value:
+    """A scalar in a computational graph.
+
+    Attributes:
+        data: the number (a float).
+        grad: d(root)/d(self) after ``root.backward()``; 0.0 until a backward pass reaches it.
+            Leaves accumulate across passes (call ``zero_grad`` between them); interior nodes hold
+            the latest pass's gradient.
+        grad_graph: after ``backward(create_graph=True)``, the same gradient as a Value that can be
+            differentiated again; None otherwise.
+        label: a name for display ("" if none).
+        parents: the Values this one was computed from, in operand order; an operand used twice
+            appears twice (``(a * a).parents == (a, a)``). Empty for a leaf.
+        local_grads: d(self)/d(parent) for each parent, in the same order (floats).
+
+    Python and NumPy numbers mix in on either side (``2 * x``, ``x ** 3``, ``1 / x``); they are
+    constants, not nodes of the graph.
+
+    >>> a, b = Value(2.0, "a"), Value(1.0, "b")
+    >>> e = (a + b) * (b + 1)
+    >>> e.backward()
+    >>> e.data, a.grad, b.grad
+    (6.0, 2.0, 5.0)
+    """
+
+    # The (at most two) edges live in the node itself: parent _a with local derivative _da, and
+    # parent _b with _db (_b is None for one parent; both are None for a leaf). No tuple per node
+    # means half the objects for the cyclic garbage collector to track, and less memory.
+    __slots__ = ("data", "grad", "grad_graph", "label", "_op", "_const", "_a", "_da", "_b", "_db")
+
+    # NumPy defers to our reflected operators, so `np.float64(3) * x` is a Value.
+    __array_ufunc__ = None
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _real(data)
+        if not isinstance(label, str):
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
+        self.grad = 0.0
+        self.grad_graph = None
+        self.label = label
+        self._op = ops.LEAF
+        self._const = None
+        self._a = self._b = None
+
+    @property
+    def op(self) -> str:
+        """The operation that made this node ("+", "tanh", ...), "" for a leaf."""
+        return self._op.name
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in operand order (empty for a leaf)."""
+        return edges(self)[::2]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, in the order of ``parents``."""
+        return edges(self)[1::2]
+
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label else ""
+        return f"Value({name}data={self.data!r}, grad={self.grad!r})"
+
+    # --- arithmetic ------------------------------------------------------------------------------
+    def __add__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return _make2(self.data + other.data, ops.ADD, self, other)
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("+", other)
+        return _make1(self.data + c, ops.ADD_CONST, self, c)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return _make2(self.data - other.data, ops.SUB, self, other)
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("-", other)
+        return _make1(self.data - c, ops.SUB_CONST, self, c)
+
+    def __rsub__(self, other: float) -> Value:
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("-", other)
+        return _make1(c - self.data, ops.RSUB_CONST, self, c)
+
+    def __mul__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            a, b = self.data, other.data
+            return _make2(a * b, ops.MUL, self, other)
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("*", other)
+        return _make1(self.data * c, ops.MUL_CONST, self, c)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            a, b = self.data, other.data
+            return _make2(F.div(a, b), ops.DIV, self, other)
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("/", other)
+        return _make1(F.div(self.data, c), ops.DIV_CONST, self, c)
+
+    def __rtruediv__(self, other: float) -> Value:
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("/", other)
+        x = self.data
+        return _make1(F.div(c, x), ops.RDIV_CONST, self, c)
+
+    def __pow__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            a, b = self.data, other.data
+            return _make2(F.pow(a, b), ops.POW, self, other)
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("**", other)
+        x = self.data
+        return _make1(F.pow(x, c), ops.POW_CONST, self, c)
+
+    def __rpow__(self, other: float) -> Value:
+        c = other if type(other) is float else _constant(other)
+        if c is None:
+            raise _bad_operand("**", other)
+        x = self.data
+        return _make1(F.pow(c, x), ops.RPOW_CONST, self, c)
+
+    def __neg__(self) -> Value:
+        return _apply(self, ops.NEG)
+
+    def __abs__(self) -> Value:
+        return _apply(self, ops.ABS)
+
+    # --- functions ---------------------------------------------------------------------------
+    def abs(self) -> Value:
+        """|x|; derivative sign(x) (0 at 0)."""
+        return _apply(self, ops.ABS)
+
+    def exp(self) -> Value:
+        """e^x (inf on overflow); exp' = exp."""
+        return _apply(self, ops.EXP)
+
+    def log(self) -> Value:
+        """Natural log (log 0 = -inf, log of a negative = nan); log'(x) = 1/x."""
+        return _apply(self, ops.LOG)
+
+    def sqrt(self) -> Value:
+        """Square root (nan for negatives); sqrt'(x) = 1 / (2 sqrt x)."""
+        return _apply(self, ops.SQRT)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; tanh' = 1 - tanh^2."""
+        return _apply(self, ops.TANH)
+
+    def sigmoid(self) -> Value:
+        """g(x) = 1 / (1 + e^-x), never overflowing; g' = g (1 - g)."""
+        return _apply(self, ops.SIGMOID)
+
+    def relu(self) -> Value:
+        """max(x, 0); relu'(x) = 1 for x > 0, else 0 (so relu'(0) = 0)."""
+        return _apply(self, ops.RELU)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope·x otherwise; derivative 1 or slope."""
+        return _apply(self, ops.LEAKY_RELU, _parameter("slope", slope))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, alpha (e^x - 1) otherwise; derivative 1, or g(x) + alpha for x <= 0."""
+        return _apply(self, ops.ELU, _parameter("alpha", alpha))
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), never overflowing; softplus' = sigmoid."""
+        return _apply(self, ops.SOFTPLUS)
+
+    def gaussian(self) -> Value:
+        """g(x) = e^(-x^2); g'(x) = -2 x g(x)."""
+        return _apply(self, ops.GAUSSIAN)
+
+    def step(self) -> Value:
+        """Heaviside: 1 for x >= 0, else 0; derivative 0."""
+        return _apply(self, ops.STEP)
+
+    def sin(self) -> Value:
+        """Sine; sin' = cos."""
+        return _apply(self, ops.SIN)
+
+    def cos(self) -> Value:
+        """Cosine; cos' = -sin."""
+        return _apply(self, ops.COS)
+
+    # --- history -----------------------------------------------------------------------------
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, and no history."""
+        return Value(self.data, self.label)
+
+    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
+        """Back-propagate: set ``node.grad = d(self)/d(node)`` (times ``grad``) for every node
+        this Value depends on, by the chain rule in reverse topological order.
+
+        Leaves accumulate (``+=``) across calls, as in PyTorch; interior nodes are overwritten.
+        With ``create_graph=True`` the local derivatives are themselves built as Values, and each
+        node's ``grad_graph`` holds its gradient as a differentiable Value (for second derivatives;
+        leaves accumulate it too). Those gradient graphs refer back to the nodes they were computed
+        from, so they form reference cycles, freed by Python's cyclic garbage collector (as in
+        PyTorch).
+        """
+        seed = _seed(grad)
+        order = topological_order(self)
+        if create_graph or STATE.anomaly:
+            edges_of = value_edges if create_graph else None
+            _store_adjoints(reverse_sweep(order, {self: seed}, edges_of))
+            return
+        # The hot path: the same chain rule as reverse_sweep, accumulated on the nodes themselves.
+        for node in order:
+            if node._a is not None:
+                node.grad = 0.0
+        self.grad += seed
+        for node in reversed(order):
+            a = node._a
+            if a is not None:
+                g = node.grad
+                a.grad += node._da * g
+                b = node._b
+                if b is not None:
+                    b.grad += node._db * g
+
+
+def _store_adjoints(adjoints: dict) -> None:
+    """Write a reverse sweep's adjoints into ``.grad`` (and ``.grad_graph`` for Value adjoints)."""
+    for node, g in adjoints.items():
+        interior = node._a is not None
+        if isinstance(g, Value) or node.grad_graph is not None:
+            g_value = as_value(g)
+            if interior or node.grad_graph is None:
+                node.grad_graph = g_value
+            else:
+                node.grad_graph = node.grad_graph + g_value
+            g = g_value.data
+        node.grad = g if interior else node.grad + g
+
+
+_new = object.__new__
+
+
+def _make1(data: float, op: ops.Op, x: Value, const: float | None = None) -> Value:
+    """The node ``op(x)`` with value ``data``: the hot path of every one-parent operation."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.grad_graph = None
+    v.label = ""
+    v._op = op
+    v._const = const
+    v._b = None
+    if STATE.plain:
+        v._a = x
+        v._da = op.rule(F, x.data, data, const)
+    else:
+        _make_under_switches(v, (x,))
+    return v
+
+
+def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
+    """The node ``a op b`` with value ``data``: the hot path of every two-parent operation."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.grad_graph = None
+    v.label = ""
+    v._op = op
+    v._const = None
+    if STATE.plain:
+        v._a = a
+        v._b = b
+        v._da, v._db = op.rule(F, a.data, b.data, data)
+    else:
+        _make_under_switches(v, (a, b))
+    return v
+
+
+def _make_under_switches(v: Value, parents: tuple) -> None:
+    """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``."""
+    v._a = v._b = None
+    if STATE.grad_enabled:
+        _set_edges(v, _edges_of(v, parents, F))
+    if STATE.anomaly:
+        site = user_site()
+        if not math.isfinite(v.data):
+            inputs = ", ".join(repr(p.data) for p in parents)
+            const = "" if v._const is None else f" with constant {v._const!r}"
+            raise FloatingPointError(
+                f"operation {v._op.name!r} on inputs ({inputs}){const} produced {v.data!r} "
+                f"(created at {site[0]}:{site[1]})"
+            )
+        STATE.sites[v] = site
+
+
+def _edges_of(v: Value, parents: tuple, m) -> tuple:
+    """(parent, d, ...) for node ``v`` from its operation's rule, computed in namespace ``m``."""
+    out = v.data if m is F else v
+    if len(parents) == 1:
+        (x,) = parents
+        return (x, v._op.rule(m, m.data(x) if m is F else x, out, v._const))
+    a, b = parents
+    da, db = v._op.rule(m, a.data, b.data, out) if m is F else v._op.rule(m, a, b, out)
+    return (a, da, b, db)
+
+
+def _set_edges(v: Value, edges: tuple) -> None:
+    v._a, v._da = edges[0], edges[1]
+    if len(edges) == 4:
+        v._b, v._db = edges[2], edges[3]
+
+
+def value_edges(v: Value) -> tuple:
+    """v's (parent, d, ...) with each local derivative rebuilt as a differentiable Value."""
+    return _edges_of(v, v.parents, VALUE_MATH)
+
+
+def _apply(x: Value, op: ops.Op, const: float | None = None) -> Value:
+    d = x.data
+    out = op.forward(d) if const is None else op.forward(d, const)
+    return _make1(out, op, x, const)
+
+
+def _real(data: object) -> float:
+    if type(data) is float:
+        return data
+    if isinstance(data, Value):
+        raise TypeError(
+            "Value() takes a number, got a Value; to make a new leaf with the same data and no "
+            "history, use .detach()"
+        )
+    c = _constant(data)
+    if c is None:
+        raise TypeError(
+            f"Value() takes a real number (int, float, or a NumPy real scalar), "
+            f"got {type(data).__name__} {data!r}"
+        )
+    return c
+
+
+def _constant(x: object) -> float | None:
+    """x as a float if it is a real number (and not a Value), else None."""
+    if type(x) is float:
+        return x
+    if isinstance(x, (float, int)):
+        return float(x)
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def _bad_operand(symbol: str, other: object) -> TypeError:
+    return TypeError(
+        f"unsupported operand for {symbol}: a Value combines with Values, int, float or NumPy "
+        f"real scalars, got {type(other).__name__} {other!r}"
+    )
+
+
+def _parameter(name: str, x: object) -> float:
+    c = _constant(x)
+    if c is None or isinstance(x, Value):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
+    return c
+
+
+def _seed(grad: object) -> float:
+    c = _constant(grad)
+    if c is None:
+        raise TypeError(
+            f"backward(grad=...) takes a real number (the seed d(out)/d(out)), "
+            f"got {type(grad).__name__} {grad!r}"
+        )
+    return c
+
+
+def as_value(x: Value | float) -> Value:
+    """x itself if it is a Value, else a new constant leaf holding it."""
+    return x if isinstance(x, Value) else Value(x)
+
+
+class VALUE_MATH:  # noqa: N801 - used as a namespace, mirroring the module `floatmath`
+    """The Value half of the namespace the derivative rules compute in (see ``autograd.ops``)."""
+
+    @staticmethod
+    def data(x: Value | float) -> float:
+        return x.data if isinstance(x, Value) else x
+
+    div = staticmethod(operator.truediv)
+    pow = staticmethod(operator.pow)
+    exp = staticmethod(Value.exp)
+    log = staticmethod(Value.log)
+    sin = staticmethod(Value.sin)
+    cos = staticmethod(Value.cos)
+    sigmoid = staticmethod(Value.sigmoid)
