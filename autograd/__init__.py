@@ -1,17 +1,45 @@
 """autograd: scalar reverse-mode automatic differentiation on a graph of Values.
 
 Every operation records its parents and the local derivative on each edge; ``backward()`` applies
-the chain rule in reverse topological order.
+the chain rule in reverse topological order. The same derivative can also be computed as a sum
+over paths, or by forward mode (``autograd.paths``), and through a functional API
+(``grad``, ``value_and_grad``, ``hessian``) that nests for higher derivatives.
 """
 
+from .functional import grad, hessian, value_and_grad
 from .graph import topological_order
 from .modes import detect_anomaly, is_grad_enabled, no_grad
+from .paths import (
+    Edge,
+    ForwardMode,
+    Path,
+    PathSum,
+    ReverseMode,
+    TooManyPathsError,
+    count_paths,
+    forward_mode,
+    path_sum,
+    reverse_mode,
+)
 from .value import Value
 
 __all__ = [
+    "Edge",
+    "ForwardMode",
+    "Path",
+    "PathSum",
+    "ReverseMode",
+    "TooManyPathsError",
     "Value",
+    "count_paths",
     "detect_anomaly",
+    "forward_mode",
+    "grad",
+    "hessian",
     "is_grad_enabled",
     "no_grad",
+    "path_sum",
+    "reverse_mode",
     "topological_order",
+    "value_and_grad",
 ]

@@ -52,6 +52,18 @@ def topological_order(root: Value) -> list[Value]:
         node = pop()
 
 
+def descendants_in(order: list[Value], sources) -> list[Value]:
+    """The nodes of ``order`` (a topological order) that are, or depend on, one of ``sources``,
+    in the same order."""
+    inside = set(sources)
+    kept = []
+    for node in order:
+        if node in inside or node._a in inside or node._b in inside:
+            inside.add(node)
+            kept.append(node)
+    return kept
+
+
 def edges(node: Value) -> tuple:
     """A node's stored ``(parent, d, parent, d)``: empty for a leaf, two items for one parent."""
     if node._b is not None:

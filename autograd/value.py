@@ -316,13 +316,14 @@ def _make_under_switches(v: Value, parents: tuple) -> None:
 
 def _edges_of(v: Value, parents: tuple, m) -> tuple:
     """(parent, d, ...) for node ``v`` from its operation's rule, computed in namespace ``m``."""
-    out = v.data if m is F else v
+    if m is F:  # floats: the rule sees the parents' numbers
+        args, out = [p.data for p in parents], v.data
+    else:  # Values: the rule sees the parents themselves
+        args, out = parents, v
     if len(parents) == 1:
-        (x,) = parents
-        return (x, v._op.rule(m, m.data(x) if m is F else x, out, v._const))
-    a, b = parents
-    da, db = v._op.rule(m, a.data, b.data, out) if m is F else v._op.rule(m, a, b, out)
-    return (a, da, b, db)
+        return (parents[0], v._op.rule(m, args[0], out, v._const))
+    da, db = v._op.rule(m, args[0], args[1], out)
+    return (parents[0], da, parents[1], db)
 
 
 def _set_edges(v: Value, edges: tuple) -> None:

@@ -116,3 +116,37 @@ def build(expr: tuple, env: dict, lib: str):
     if lib == "value":
         return fn_value(a) if isinstance(a, Value) else fn_value(Value(a))
     return fn_sympy(a)
+
+
+# --- random DAGs with shared sub-expressions and repeated edges ----------------------------------
+_DAG_UNARY = ["tanh", "sin", "sigmoid", "mul_const", "square"]
+_DAG_BINARY = ["add", "sub", "mul"]
+
+
+@st.composite
+def dags(draw, max_steps: int = 10):
+    """A recipe for a graph: leaves, then steps each combining earlier nodes (possibly the same
+    node twice, possibly one already used elsewhere). Returns (leaf values, steps)."""
+    leaves = draw(st.lists(st.floats(-1.5, 1.5), min_size=1, max_size=3))
+    steps = []
+    for k in range(draw(st.integers(1, max_steps))):
+        available = len(leaves) + k
+        if draw(st.booleans()):
+            steps.append((draw(st.sampled_from(_DAG_BINARY)),
+                          draw(st.integers(0, available - 1)),
+                          draw(st.integers(0, available - 1))))
+        else:
+            steps.append((draw(st.sampled_from(_DAG_UNARY)), draw(st.integers(0, available - 1))))
+    return leaves, steps
+
+
+def build_dag(recipe) -> tuple[list[Value], Value]:
+    leaves, steps = recipe
+    nodes = [Value(v, f"x{i}") for i, v in enumerate(leaves)]
+    for op, *operands in steps:
+        args = [nodes[i] for i in operands]
+        if op in BINARY:
+            nodes.append(BINARY[op][0](*args))
+        else:
+            nodes.append(UNARY[op][0](*args))
+    return nodes[: len(leaves)], nodes[-1]
