@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
             continue
         run_workload(name, builder, 3 if args.quick else rounds, rows)
     try:
-        from training import run_training  # the nn demo step, once nn exists
+        from training import run_training  # noqa: I001 - a sibling script
     except ImportError:
         return
     if not args.only or "train" in args.only:

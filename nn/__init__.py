@@ -1,3 +1,28 @@
-"""nn: neural networks on top of autograd (filled by the nn issue)."""
+"""nn: a thin layer of neural networks on top of autograd, with PyTorch's names.
 
-__all__: list[str] = []
+- ``Module``, ``Neuron``, ``Layer``, ``MLP``: models whose parameters are Values;
+- ``nn.functional``: softmax, losses, entropy, cross-entropy and KL divergence, penalties;
+- ``nn.optim``: ``SGD``, ``Adam``, ``AdamW`` and learning-rate schedules;
+- ``nn.data``: small data sets and batching;
+- ``fit``: a training loop with a progress bar.
+"""
+
+from . import data, functional, optim
+from .activations import ACTIVATIONS
+from .module import MLP, Layer, Module, Neuron
+from .training import History, evaluate, fit, predict
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "data",
+    "evaluate",
+    "fit",
+    "functional",
+    "optim",
+    "predict",
+]

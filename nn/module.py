@@ -1,0 +1,259 @@
+"""Modules: Neuron, Layer and MLP, with parameters, state dicts and JSON files, as in PyTorch."""
+
+from __future__ import annotations
+
+import json
+import numbers
+import os
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from autograd import Value
+
+from .activations import Activation, default_init, resolve
+from .init import draw_weights, generator
+
+FILE_FORMAT = "pathgrad-module"
+FILE_VERSION = 1
+
+
+class Module:
+    """Base class: parameters are the Values (and lists of Values) held as attributes, children
+    the Modules (and lists of Modules); both are found in the order they were assigned."""
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """(name, parameter) pairs in a stable order, e.g. ``("layers.0.neurons.1.w.0", w)``."""
+        for attr, obj in vars(self).items():
+            name = f"{prefix}{attr}"
+            if isinstance(obj, Value):
+                yield name, obj
+            elif isinstance(obj, Module):
+                yield from obj.named_parameters(f"{name}.")
+            elif isinstance(obj, list):
+                for i, item in enumerate(obj):
+                    if isinstance(item, Value):
+                        yield f"{name}.{i}", item
+                    elif isinstance(item, Module):
+                        yield from item.named_parameters(f"{name}.{i}.")
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of ``named_parameters``."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many scalar parameters the module has."""
+        return sum(1 for _ in self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0 (leaf gradients accumulate across passes)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """The parameters' values as plain floats, keyed by name."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Set the parameters from ``state``; it must name every parameter, nothing else, each
+        with a real number. Nothing is changed unless all of it is right."""
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"state must be a mapping of names to numbers, got {type(state).__name__}"
+            )
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        not_numbers = [f"{k}={state[k]!r}" for k in own if k in state and not _is_real(state[k])]
+        problems = []
+        if missing:
+            problems.append(f"missing {len(missing)}: {_listing(missing)}")
+        if unexpected:
+            problems.append(f"unexpected {len(unexpected)}: {_listing(unexpected)}")
+        if not_numbers:
+            problems.append(f"not a number: {_listing(not_numbers)}")
+        if problems:
+            raise ValueError(
+                f"state does not fit {self.describe()} ({len(own)} parameters, state has "
+                f"{len(state)}); " + "; ".join(problems)
+            )
+        for name, p in own.items():
+            p.data = float(state[name])
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the architecture and parameters to ``path`` as JSON."""
+        document = {
+            "format": FILE_FORMAT,
+            "version": FILE_VERSION,
+            "architecture": self.describe(),
+            "state": self.state_dict(),
+        }
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=1)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Read parameters written by ``save`` into this module (whose architecture must match)."""
+        with open(path, encoding="utf-8") as f:
+            try:
+                document = json.load(f)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path} is not a pathgrad model file (not JSON: {err})") from None
+        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+            raise ValueError(f"{path} is not a pathgrad model file (no {FILE_FORMAT!r} format tag)")
+        saved = document.get("architecture")
+        if saved != self.describe():
+            raise ValueError(f"{path} holds a {saved}, which does not fit this {self.describe()}")
+        self.load_state_dict(document["state"])
+
+    def describe(self) -> str:
+        """A one-line description of the architecture (what ``save`` records)."""
+        return type(self).__name__ + "()"
+
+    def __call__(self, x):
+        raise NotImplementedError
+
+
+class Neuron(Module):
+    """One unit: g(w·x + b), with ``nin`` weights and a bias.
+
+    Weights are drawn by ``init`` ("uniform", "xavier" or "he"; by default "he" for the
+    rectifiers and "xavier" otherwise) from ``seed``; the bias starts at 0.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | Activation | None = "relu",
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        self.nin = _positive_int("nin", nin)
+        self.activation_name, self.activation = resolve(activation)
+        rng = generator(seed)
+        init = init or default_init(self.activation_name)
+        self.w = [Value(w) for w in draw_weights(init, self.nin, self.nin, rng)]
+        self.b = Value(0.0)
+
+    def __call__(self, x) -> Value:
+        x = _inputs(x, self.nin)
+        return self.activation(self._affine(x))
+
+    def _affine(self, x: list) -> Value:
+        act = self.b
+        for w, xi in zip(self.w, x, strict=True):
+            act = act + w * xi
+        return act
+
+    def describe(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation_name})"
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | Activation | None = "relu",
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        self.nin = _positive_int("nin", nin)
+        self.nout = _positive_int("nout", nout)
+        rng = generator(seed)
+        self.neurons = [Neuron(nin, activation, init, rng) for _ in range(self.nout)]
+        self.activation_name = self.neurons[0].activation_name
+
+    def forward(self, x) -> list[Value]:
+        """The outputs as a list, whatever their number."""
+        x = _inputs(x, self.nin)
+        return [n.activation(n._affine(x)) for n in self.neurons]
+
+    def __call__(self, x) -> Value | list[Value]:
+        out = self.forward(x)
+        return out[0] if len(out) == 1 else out
+
+    def describe(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation_name})"
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` has two hidden layers of 16 units with
+    ``activation`` and one output unit with ``output_activation`` (None: identity)."""
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | Activation | None = "relu",
+        output_activation: str | Activation | None = None,
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        self.nin = _positive_int("nin", nin)
+        if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [self.nin] + [_positive_int("layer size", n) for n in nouts]
+        rng = generator(seed)
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, init, rng)
+            for i in range(len(nouts))
+        ]
+        self.nout = sizes[-1]
+
+    def __call__(self, x) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x[0] if len(x) == 1 else x
+
+    def describe(self) -> str:
+        sizes = [layer.nout for layer in self.layers]
+        return (
+            f"MLP({self.nin}, {sizes}, activation={self.layers[0].activation_name}, "
+            f"output_activation={self.layers[-1].activation_name})"
+        )
+
+    def __repr__(self) -> str:
+        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        return "MLP(\n" + "\n".join(lines) + "\n)"
+
+
+def _positive_int(what: str, n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return int(n)
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _listing(items: list[str], most: int = 6) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f", ... ({len(items) - most} more)" if len(items) > most else "")
+
+
+def _inputs(x, n: int) -> list:
+    """A model's input as a list of numbers or Values, checked for its length."""
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(f"expected a 1-D input of length {n}, got an array of shape {x.shape}")
+        x = x.tolist()
+    elif isinstance(x, (Value, numbers.Real)):
+        x = [x]
+    elif not isinstance(x, (list, tuple)):
+        raise TypeError(
+            f"a model takes a list, tuple or 1-D NumPy array of numbers or Values, "
+            f"got {type(x).__name__}"
+        )
+    if len(x) != n:
+        raise ValueError(f"expected {n} inputs, got {len(x)}")
+    return list(x)

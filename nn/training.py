@@ -1,0 +1,184 @@
+"""``fit``: mini-batch training with a progress bar, returning the per-epoch history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from autograd import Value, no_grad
+
+from . import functional as F
+from .data import batches
+from .init import generator
+from .module import Module
+from .optim import LambdaLR, Optimizer
+
+
+@dataclass
+class History:
+    """Per-epoch training (and validation) loss, and accuracy when the task is classification."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+
+def _sign_classes(outputs, labels) -> np.ndarray:
+    return np.array([(o.data > 0) == (t > 0) for o, t in zip(outputs, labels, strict=True)])
+
+
+def _threshold(level: float) -> Callable:
+    def correct(outputs, labels):
+        return np.array(
+            [(o.data > level) == (t > 0.5) for o, t in zip(outputs, labels, strict=True)]
+        )
+
+    return correct
+
+
+def _argmax_classes(outputs, labels) -> np.ndarray:
+    def predicted(row):
+        return int(np.argmax([v.data for v in row]))
+
+    def label(t):
+        return int(t) if np.ndim(t) == 0 else int(np.argmax(t))
+
+    return np.array([predicted(o) == label(t) for o, t in zip(outputs, labels, strict=True)])
+
+
+# How each classification loss reads a prediction; other losses get no accuracy.
+_ACCURACY = {
+    F.hinge_loss: _sign_classes,
+    F.binary_cross_entropy: _threshold(0.5),
+    F.binary_cross_entropy_with_logits: _threshold(0.0),
+    F.cross_entropy: _argmax_classes,
+    F.nll_loss: _argmax_classes,
+}
+
+
+def fit(
+    model: Module,
+    X,
+    y,
+    loss: Callable = F.mse_loss,
+    optimizer: Optimizer | None = None,
+    epochs: int = 10,
+    batch_size: int | None = None,
+    validation: tuple | None = None,
+    progress: bool = True,
+    penalty: Callable[[list[Value]], Value] | None = None,
+    scheduler: LambdaLR | None = None,
+    seed=None,
+) -> History:
+    """Train ``model`` on (X, y) for ``epochs`` passes and return the ``History``.
+
+    - ``loss(outputs, targets)``: a function of ``nn.functional`` (or any with that signature);
+      hinge, binary and categorical cross-entropy losses also get an accuracy per epoch.
+    - ``optimizer``: by default ``SGD(model.parameters(), lr=0.1)``.
+    - ``batch_size``: None for full-batch gradient descent, 1 for single-sample SGD.
+    - ``validation``: an (X_val, y_val) pair evaluated after each epoch.
+    - ``penalty(params)``: a regulariser added to each batch's loss, e.g.
+      ``lambda ps: 1e-4 * l2_penalty(ps)``.
+    - ``scheduler``: stepped once per epoch.
+    - ``progress``: a tqdm bar showing epoch, loss and accuracy; False silences it.
+    """
+    from .optim import SGD
+
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    X, y = _check_data(model, X, y, "X", "y")
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError("validation must be an (X_val, y_val) pair")
+        validation = _check_data(model, *validation, "X_val", "y_val")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    if not callable(loss):
+        raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
+    optimizer = optimizer or SGD(model.parameters(), lr=0.1)
+    accuracy_of = _ACCURACY.get(loss)
+    rng = generator(seed)
+    history = History()
+    bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
+    for _epoch in bar:
+        size = batch_size or len(X)
+        losses, weights, correct = [], [], []
+        for Xb, yb in batches(X, y, size, shuffle=size < len(X), seed=rng):
+            outputs = [model(row) for row in Xb]
+            batch_loss = loss(outputs, yb)
+            total = batch_loss + penalty(model.parameters()) if penalty else batch_loss
+            optimizer.zero_grad()
+            total.backward()
+            optimizer.step()
+            losses.append(batch_loss.data)
+            weights.append(len(Xb))
+            if accuracy_of:
+                correct.extend(accuracy_of(outputs, yb))
+        history.loss.append(float(np.average(losses, weights=weights)))
+        if accuracy_of:
+            history.accuracy.append(float(np.mean(correct)))
+        if validation is not None:
+            val_loss, val_acc = evaluate(model, *validation, loss=loss)
+            history.val_loss.append(val_loss)
+            if val_acc is not None:
+                history.val_accuracy.append(val_acc)
+        if scheduler is not None:
+            scheduler.step()
+        bar.set_postfix(_postfix(history))
+    bar.close()
+    return history
+
+
+def evaluate(model: Module, X, y, loss: Callable = F.mse_loss) -> tuple[float, float | None]:
+    """(loss, accuracy or None) of ``model`` on (X, y), without recording a graph for training."""
+    X, y = _check_data(model, X, y, "X", "y")
+    with no_grad():
+        outputs = [model(row) for row in X]
+        value = float(loss(outputs, y).data)
+    accuracy_of = _ACCURACY.get(loss)
+    accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
+    return value, accuracy
+
+
+def predict(model: Module, X) -> np.ndarray:
+    """The model's outputs on each row of X as a float array (n,) or (n, n_outputs)."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
+    rows = []
+    with no_grad():
+        for row in X:
+            out = model(row)
+            rows.append(out.data if isinstance(out, Value) else [v.data for v in out])
+    return np.array(rows)
+
+
+def _postfix(history: History) -> dict:
+    shown = {"loss": f"{history.loss[-1]:.4f}"}
+    if history.accuracy:
+        shown["acc"] = f"{history.accuracy[-1]:.3f}"
+    if history.val_loss:
+        shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+    return shown
+
+
+def _check_data(model: Module, X, y, x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"{x_name} must be 2-D (samples, features), got shape {X.shape}")
+    nin = getattr(model, "nin", None)
+    if nin is not None and X.shape[1] != nin:
+        raise ValueError(f"{x_name} has {X.shape[1]} features per sample but the model takes {nin}")
+    if y.ndim == 0 or len(y) != len(X):
+        raise ValueError(
+            f"{x_name} has {len(X)} samples but {y_name} has {len(y) if y.ndim else 'no axis'}"
+        )
+    if not np.issubdtype(X.dtype, np.number):
+        raise ValueError(f"{x_name} must hold numbers, got dtype {X.dtype}")
+    return X, y
