@@ -13,11 +13,11 @@ $(BIN)/python:
 
 # Re-install whenever the project's metadata changes (editable, so code edits need no reinstall).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,render]'
 	touch $@
 
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[render]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -25,7 +25,8 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed-demo
-	$(BIN)/python demo.py
+	mkdir -p out
+	$(BIN)/gradviz -o out/classic.svg
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check autograd nn viz tests benchmarks

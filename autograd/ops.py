@@ -29,12 +29,20 @@ class Op:
     """A primitive operation: its display name, its derivative rule, and (for functions of one
     Value) its forward formula on floats."""
 
-    __slots__ = ("name", "rule", "forward")
+    __slots__ = ("name", "rule", "forward", "template")
 
-    def __init__(self, name: str, rule: Callable, forward: Callable[..., float] | None = None):
+    def __init__(
+        self,
+        name: str,
+        rule: Callable | None,
+        forward: Callable[..., float] | None = None,
+        template: str = "",
+    ):
         self.name = name
         self.rule = rule
         self.forward = forward
+        # How diagrams show an operation with a constant c, e.g. "{c} - x" for c - x.
+        self.template = template
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -65,21 +73,23 @@ LEAF = Op("", None)
 IDENTITY = Op("id", lambda m, x, out, c: 1.0, lambda x: x)
 
 # --- arithmetic between two Values ----------------------------------------------------------
-ADD = Op("+", lambda m, a, b, out: _ONE_ONE)                         # a + b
-SUB = Op("-", lambda m, a, b, out: _ONE_MINUS_ONE)                   # a - b
-MUL = Op("*", lambda m, a, b, out: (b, a))                           # a * b
+ADD = Op("+", lambda m, a, b, out: _ONE_ONE)  # a + b
+SUB = Op("-", lambda m, a, b, out: _ONE_MINUS_ONE)  # a - b
+MUL = Op("*", lambda m, a, b, out: (b, a))  # a * b
 DIV = Op("/", lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)))  # a / b
-POW = Op("**", _pow_rule)                                            # a ** b
+POW = Op("**", _pow_rule)  # a ** b
 
 # --- arithmetic with a constant c (a Python or NumPy number: not a node of the graph) ------------
-ADD_CONST = Op("+", lambda m, x, out, c: 1.0)                        # x + c
-SUB_CONST = Op("-", lambda m, x, out, c: 1.0)                        # x - c
-RSUB_CONST = Op("-", lambda m, x, out, c: -1.0)                      # c - x
-MUL_CONST = Op("*", lambda m, x, out, c: c)                          # x * c
-DIV_CONST = Op("/", lambda m, x, out, c: F.div(1.0, c))              # x / c
-RDIV_CONST = Op("/", lambda m, x, out, c: -m.div(out, x))            # c / x: -c/x^2 = -out/x
-POW_CONST = Op("**", _pow_const_rule)                                # x ** c
-RPOW_CONST = Op("**", lambda m, x, out, c: out * F.log(c))           # c ** x: c^x log c
+ADD_CONST = Op("+", lambda m, x, out, c: 1.0, template="x + {c}")  # x + c
+SUB_CONST = Op("-", lambda m, x, out, c: 1.0, template="x - {c}")  # x - c
+RSUB_CONST = Op("-", lambda m, x, out, c: -1.0, template="{c} - x")  # c - x
+MUL_CONST = Op("*", lambda m, x, out, c: c, template="x * {c}")  # x * c
+DIV_CONST = Op("/", lambda m, x, out, c: F.div(1.0, c), template="x / {c}")  # x / c
+RDIV_CONST = Op(
+    "/", lambda m, x, out, c: -m.div(out, x), template="{c} / x"
+)  # c / x: -c/x^2 = -out/x
+POW_CONST = Op("**", _pow_const_rule, template="x ** {c}")  # x ** c
+RPOW_CONST = Op("**", lambda m, x, out, c: out * F.log(c), template="{c} ** x")  # c ** x: c^x log c
 
 # --- functions of one Value (c: the function's parameter, if any) -----------------------------
 NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x)
@@ -103,9 +113,11 @@ LEAKY_RELU = Op(
     "leaky_relu",
     lambda m, x, out, c: 1.0 if m.data(x) > 0 else c,
     lambda x, slope: x if x > 0 else slope * x,
+    template="leaky_relu(x, {c})",
 )
 ELU = Op(
     "elu",
     lambda m, x, out, c: 1.0 if m.data(x) > 0 else out + c,
     lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
+    template="elu(x, {c})",
 )

@@ -1,0 +1,5 @@
+"""``python -m viz``: the gradviz command."""
+
+from .cli import console
+
+console()

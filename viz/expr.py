@@ -1,0 +1,255 @@
+"""The expression language of ``gradviz``: parsed by this module, never evaluated by Python.
+
+    expr   := term (("+" | "-") term)*
+    term   := unary (("*" | "/") unary)*
+    unary  := "-" unary | power
+    power  := atom ("**" unary)?           (right-associative, binds tighter than unary minus
+                                            on its left: -x**2 is -(x**2), as in Python)
+    atom   := number | name | function "(" expr ")" | "(" expr ")"
+
+Names are variables; functions are the engine's: exp, log, sqrt, tanh, sigmoid, relu,
+leaky_relu, elu, softplus, gaussian, step, abs, sin, cos. Anything else is a ``ParseError`` that
+points at the offending column.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+
+from autograd import Value
+
+FUNCTIONS = {
+    "exp": Value.exp,
+    "log": Value.log,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,
+    "elu": Value.elu,
+    "softplus": Value.softplus,
+    "gaussian": Value.gaussian,
+    "step": Value.step,
+    "abs": Value.abs,
+    "sin": Value.sin,
+    "cos": Value.cos,
+}
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|[-+*/()]))"
+)
+
+
+class ParseError(ValueError):
+    """An expression that is not in the language, with the column of the offending part."""
+
+    def __init__(self, message: str, text: str, column: int):
+        self.message = message
+        self.text = text
+        self.column = column
+        pointer = " " * column + "^"
+        super().__init__(f"{message} at column {column + 1}\n  {text}\n  {pointer}")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "number", "name", "op", "end", or "bad" (a character outside the language)
+    text: str
+    column: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens, i = [], 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        m = _TOKEN.match(text, i)
+        if not m or m.end() == i:
+            # Reported by the parser when it gets there, so that errors come in reading order.
+            tokens.append(Token("bad", text[i], i))
+            return tokens
+        kind = m.lastgroup
+        start = m.start(kind)
+        tokens.append(Token(kind, m.group(kind), start))
+        i = m.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+@dataclass
+class Expression:
+    """A parsed expression: call ``build(values)`` to make its Value graph."""
+
+    text: str
+    tokens: list[Token]
+    variables: list[str]  # in order of first appearance
+
+    def build(self, values: dict[str, float]) -> tuple[Value, dict[str, Value]]:
+        """The output Value, and the leaf Value of each variable (labelled with its name)."""
+        leaves = {name: Value(values[name], name) for name in self.variables}
+        parser = _Parser(self.text, self.tokens, leaves)
+        return parser.parse(), leaves
+
+
+def parse(text: str) -> Expression:
+    """Check ``text`` against the grammar and list its variables (raises ``ParseError``)."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected an expression string, got {type(text).__name__}")
+    if not text.strip():
+        raise ParseError("empty expression", text, 0)
+    tokens = tokenize(text)
+    names: list[str] = []
+    _Parser(text, tokens, None, names).parse()
+    return Expression(text, tokens, names)
+
+
+def _shown(token: Token) -> str:
+    if token.kind == "end":
+        return "end of expression"
+    if token.kind == "bad":
+        return f"character {token.text!r}"
+    return repr(token.text)
+
+
+def _node(x: Value | float) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+class _Parser:
+    """Recursive descent over the tokens. With ``leaves`` None it only checks and collects the
+    variable names; with leaves it builds the Value graph."""
+
+    def __init__(self, text, tokens, leaves, names=None):
+        self.text, self.tokens, self.leaves = text, tokens, leaves
+        self.names = names if names is not None else []
+        self.i = 0
+
+    def parse(self):
+        value = self.expr()
+        token = self.peek()
+        if token.kind != "end":
+            self.fail(f"unexpected {_shown(token)}", token)
+        return value
+
+    # grammar
+    def expr(self):
+        start = self.peek().column
+        value = self.term()
+        while self.peek().text in ("+", "-") and self.peek().kind == "op":
+            op = self.take().text
+            right = self.term()
+            value = self.named(self.apply(op, value, right), start)
+        return value
+
+    def term(self):
+        start = self.peek().column
+        value = self.unary()
+        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+            op = self.take().text
+            right = self.unary()
+            value = self.named(self.apply(op, value, right), start)
+        return value
+
+    def unary(self):
+        start = self.peek().column
+        if self.peek().text == "-" and self.peek().kind == "op":
+            self.take()
+            value = self.unary()
+            return None if self.leaves is None else self.named(-_node(value), start)
+        if self.peek().text == "+" and self.peek().kind == "op":
+            self.take()
+            return self.unary()
+        return self.power()
+
+    def power(self):
+        start = self.peek().column
+        base = self.atom()
+        if self.peek().text == "**":
+            self.take()
+            exponent = self.unary()
+            return self.named(self.apply("**", base, exponent), start)
+        return base
+
+    def atom(self):
+        token = self.take()
+        if token.kind == "number":
+            return float(token.text)
+        if token.kind == "name":
+            if keyword.iskeyword(token.text):
+                self.fail(
+                    f"Python keyword {token.text!r} is not part of the expression language "
+                    f"(numbers, variables, + - * / **, parentheses and the engine's functions)",
+                    token,
+                )
+            if self.peek().text == "(":
+                if token.text not in FUNCTIONS:
+                    self.fail(
+                        f"unknown function {token.text!r} (the functions are "
+                        f"{', '.join(FUNCTIONS)})",
+                        token,
+                    )
+                self.take()
+                argument = self.expr()
+                self.expect(")")
+                return self.named(self.call(token.text, argument), token.column)
+            if token.text in FUNCTIONS:
+                self.fail(f"function {token.text!r} needs an argument in parentheses", token)
+            if token.text not in self.names:
+                self.names.append(token.text)
+            return None if self.leaves is None else self.leaves[token.text]
+        if token.text == "(":
+            value = self.expr()
+            self.expect(")")
+            return value
+        if token.kind == "bad":
+            self.fail(f"unexpected {_shown(token)}", token)
+        self.fail(f"expected a number, a name or '(' but found {_shown(token)}", token)
+
+    # helpers
+    def named(self, value, start: int):
+        """Label a new node with the text of its sub-expression, e.g. "(a+b)" or "tanh(x)"."""
+        if isinstance(value, Value) and not value.label:
+            end = self.tokens[self.i - 1]
+            value.label = self.text[start : end.column + len(end.text)].strip()
+        return value
+
+    def apply(self, op, left, right):
+        if self.leaves is None:
+            return None
+        if not isinstance(left, Value) and not isinstance(right, Value):
+            left = Value(left)  # a constant expression still becomes a node to draw
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        if op == "/":
+            return left / right
+        return left**right
+
+    def call(self, name, argument):
+        if self.leaves is None:
+            return None
+        return FUNCTIONS[name](_node(argument))
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        token = self.tokens[self.i]
+        if token.kind != "end":
+            self.i += 1
+        return token
+
+    def expect(self, text: str) -> None:
+        token = self.take()
+        if token.text != text or token.kind == "bad":
+            self.fail(f"expected {text!r} but found {_shown(token)}", token)
+
+    def fail(self, message: str, token: Token):
+        raise ParseError(message, self.text, token.column)
