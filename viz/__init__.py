@@ -11,7 +11,6 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline S
 """
 
 from .describe import GraphTooLargeError, describe
-from .dot import escape
 from .render import Diagram, RendererNotFoundError
 from .views import draw_dot, draw_forward, draw_graph, draw_paths, draw_reverse, explain
 
@@ -25,6 +24,5 @@ __all__ = [
     "draw_graph",
     "draw_paths",
     "draw_reverse",
-    "escape",
     "explain",
 ]

@@ -14,8 +14,8 @@ from viz import (
     draw_graph,
     draw_paths,
     draw_reverse,
-    escape,
 )
+from viz.dot import escape
 
 
 def edges_in(source: str) -> list[tuple[str, str]]:
