@@ -14,7 +14,7 @@ from . import functional as F
 from .data import batches
 from .init import generator
 from .module import Module
-from .optim import LambdaLR, Optimizer
+from .optim import SGD, LambdaLR, Optimizer
 
 
 @dataclass
@@ -86,8 +86,6 @@ def fit(
     - ``scheduler``: stepped once per epoch.
     - ``progress``: a tqdm bar showing epoch, loss and accuracy; False silences it.
     """
-    from .optim import SGD
-
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     X, y = _check_data(model, X, y, "X", "y")

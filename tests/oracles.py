@@ -58,6 +58,15 @@ BINARY = {
 }
 
 
+def classic_graph() -> tuple[Value, Value, Value, Value, Value]:
+    """e = (a + b)(b + 1) at a = 2, b = 1, the worked example: returns a, b, c, d, e."""
+    a, b = Value(2.0, "a"), Value(1.0, "b")
+    c = a + b
+    d = b + 1
+    e = c * d
+    return a, b, c, d, e
+
+
 def sympy_derivative(expr: sp.Expr, wrt: sp.Symbol, at: dict, order: int = 1) -> float:
     return float(sp.diff(expr, wrt, order).subs(at).evalf(30))
 

@@ -137,21 +137,18 @@ class _Parser:
 
     # grammar
     def expr(self):
-        start = self.peek().column
-        value = self.term()
-        while self.peek().text in ("+", "-") and self.peek().kind == "op":
-            op = self.take().text
-            right = self.term()
-            value = self.named(self.apply(op, value, right), start)
-        return value
+        return self.binary(self.term, ("+", "-"))
 
     def term(self):
+        return self.binary(self.unary, ("*", "/"))
+
+    def binary(self, operand, symbols: tuple[str, ...]):
+        """operand (symbol operand)*, left-associative."""
         start = self.peek().column
-        value = self.unary()
-        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+        value = operand()
+        while self.peek().kind == "op" and self.peek().text in symbols:
             op = self.take().text
-            right = self.unary()
-            value = self.named(self.apply(op, value, right), start)
+            value = self.named(self.apply(op, value, operand()), start)
         return value
 
     def unary(self):

@@ -4,7 +4,7 @@ import math
 
 import pytest
 from hypothesis import given, settings
-from oracles import build_dag, dags
+from oracles import build_dag, classic_graph, dags
 
 from autograd import (
     TooManyPathsError,
@@ -14,14 +14,6 @@ from autograd import (
     path_sum,
     reverse_mode,
 )
-
-
-def classic():
-    a, b = Value(2.0, "a"), Value(1.0, "b")
-    c = a + b
-    d = b + 1
-    e = c * d
-    return a, b, c, d, e
 
 
 def three_by_three():
@@ -34,7 +26,7 @@ def three_by_three():
 
 
 def test_path_sum_of_the_classic_graph_lists_two_paths():
-    a, b, c, d, e = classic()
+    a, b, c, d, e = classic_graph()
     result = path_sum(e, b)
     assert [p.nodes for p in result.paths] == [(b, c, e), (b, d, e)]
     assert [[edge.local_grad for edge in p.edges] for p in result.paths] == [[1.0, 2.0], [1.0, 3.0]]
@@ -44,7 +36,7 @@ def test_path_sum_of_the_classic_graph_lists_two_paths():
 
 
 def test_forward_mode_from_b_carries_d_node_d_b():
-    a, b, c, d, e = classic()
+    a, b, c, d, e = classic_graph()
     result = forward_mode(e, b)
     assert [result.tangents[n] for n in (a, b, c, d, e)] == [0.0, 1.0, 1.0, 1.0, 5.0]
     assert result.derivative == 5.0
@@ -52,7 +44,7 @@ def test_forward_mode_from_b_carries_d_node_d_b():
 
 
 def test_reverse_mode_from_e_carries_d_e_d_node():
-    a, b, c, d, e = classic()
+    a, b, c, d, e = classic_graph()
     result = reverse_mode(e)
     assert [result.adjoints[n] for n in (e, c, d, a, b)] == [1.0, 2.0, 3.0, 2.0, 5.0]
     assert result.derivative(b) == 5.0 and result.derivative(Value(0.0)) == 0.0
@@ -99,7 +91,7 @@ def test_repeated_edges_are_separate_paths():
 
 
 def test_a_value_the_output_does_not_depend_on_has_no_paths():
-    a, b, c, d, e = classic()
+    a, b, c, d, e = classic_graph()
     stranger = Value(1.0)
     assert count_paths(e, stranger) == 0
     assert path_sum(e, stranger).total == 0.0
