@@ -67,16 +67,19 @@ def describe(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> GraphDescriptio
     if len(order) > max_nodes:
         raise GraphTooLargeError(len(order), max_nodes)
     ids = {v: f"n{i}" for i, v in enumerate(order)}
-    nodes = tuple(
-        NodeInfo(ids[v], v.label or f"v{i}", _op_text(v), v.data, v.grad, v)
-        for i, v in enumerate(order)
-    )
+    names = node_names(order)
+    nodes = tuple(NodeInfo(ids[v], names[v], _op_text(v), v.data, v.grad, v) for v in order)
     edges = tuple(
         EdgeInfo(ids[p], ids[v], d)
         for v in order
         for p, d in zip(v.parents, v.local_grads, strict=True)
     )
     return GraphDescription(nodes, edges)
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """Each node's display name: its label, or v<i> from its place in the topological order."""
+    return {v: v.label or f"v{i}" for i, v in enumerate(order)}
 
 
 def _op_text(v: Value) -> str:

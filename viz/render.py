@@ -28,7 +28,12 @@ class RendererNotFoundError(RuntimeError):
 def find_renderer(fmt: str = "svg") -> list[str]:
     """The command that renders DOT to ``fmt``: ``dot`` first, then ``graphviz-pure``."""
     forced = os.environ.get(RENDERER_ENV)
-    candidates = ["dot", "graphviz-pure"] if not forced else [forced]
+    if not forced:
+        candidates = ["dot", "graphviz-pure"]
+    elif forced == "none":
+        candidates = []
+    else:
+        candidates = [forced]
     if fmt == "pdf":  # graphviz-pure does not write PDF
         candidates = [c for c in candidates if c == "dot"]
     for name in candidates:
@@ -45,8 +50,6 @@ def find_renderer(fmt: str = "svg") -> list[str]:
 
 def _beside_interpreter(name: str) -> str | None:
     # A virtual environment's scripts are found even when its bin/ is not on PATH (Jupyter).
-    if name == "none":
-        return None
     candidate = Path(sys.executable).parent / name
     return str(candidate) if candidate.is_file() and os.access(candidate, os.X_OK) else None
 

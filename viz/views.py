@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograd import Value, count_paths, forward_mode, path_sum, reverse_mode, topological_order
 
-from .describe import DEFAULT_MAX_NODES, GraphDescription, describe, number, symbol
+from .describe import DEFAULT_MAX_NODES, GraphDescription, describe, node_names, number, symbol
 from .dot import PATH_COLOURS, Annotation, build_dot
 from .render import Diagram
 
@@ -37,13 +37,14 @@ def draw_forward(
     """Forward mode from x: every node annotated with its tangent d(node)/d(x)."""
     graph = describe(out, max_nodes)
     result = forward_mode(out, x)
-    xname = _name(graph, x)
+    names = _symbols(graph)
+    xname = names.get(x, symbol(x.label or "x"))
     values = {n.id: result.tangents.get(n.value, 0.0) for n in graph.nodes}
     title = (
-        f"forward mode from {xname}: ∂{_name(graph, out)}/∂{xname} = {number(result.derivative)} "
+        f"forward mode from {xname}: ∂{names[out]}/∂{xname} = {number(result.derivative)} "
         f"({result.multiplications} multiplications, one sweep per input)"
     )
-    highlight = [graph.node_of(x).id] if _in(graph, x) else []
+    highlight = [graph.node_of(x).id] if x in names else []
     return Diagram(build_dot(graph, rankdir, Annotation(f"∂·/∂{xname}", values), title, highlight))
 
 
@@ -51,7 +52,7 @@ def draw_reverse(out: Value, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_N
     """Reverse mode from out: every node annotated with its adjoint d(out)/d(node)."""
     graph = describe(out, max_nodes)
     result = reverse_mode(out)
-    oname = _name(graph, out)
+    oname = _symbols(graph)[out]
     values = {n.id: result.adjoints.get(n.value, 0.0) for n in graph.nodes}
     title = (
         f"reverse mode from {oname}: all ∂{oname}/∂· in one sweep "
@@ -79,7 +80,8 @@ def draw_paths(
     number instead of the list.
     """
     graph = describe(out, max_nodes)
-    xname, oname = _name(graph, x), _name(graph, out)
+    names = _symbols(graph)
+    xname, oname = names.get(x, symbol(x.label or "x")), names[out]
     forward, reverse = forward_mode(out, x), reverse_mode(out)
     count = count_paths(out, x)
     overlays, rows = [], []
@@ -87,7 +89,7 @@ def draw_paths(
         result = path_sum(out, x, max_paths=max_paths)
         for i, path in enumerate(result.paths):
             colour = PATH_COLOURS[i % len(PATH_COLOURS)]
-            route = " → ".join(_name(graph, v) for v in path.nodes)
+            route = " → ".join(names[v] for v in path.nodes)
             factors = "·".join(number(e.local_grad) for e in path.edges)
             rows.append((colour, f"path {i + 1}: {route}: {factors} = {number(path.product)}"))
             for e in path.edges:
@@ -118,9 +120,9 @@ def explain(out: Value, x: Value, max_paths: int = DEFAULT_MAX_PATHS) -> str:
     """
     if not isinstance(out, Value) or not isinstance(x, Value):
         raise TypeError("explain(out, x) takes two Values")
-    names = {v: symbol(n) for v, n in _names(out).items()}
+    names = {v: symbol(n) for v, n in node_names(topological_order(out)).items()}
     if x not in names:
-        return f"∂{names[out]}/∂{_plain_name(x)} = 0: {names[out]} does not depend on it"
+        return f"∂{names[out]}/∂{symbol(x.label or 'x')} = 0: {names[out]} does not depend on it"
     reverse = reverse_mode(out)
     forward = forward_mode(out, x)
     oname, xname = names[out], names[x]
@@ -158,20 +160,6 @@ def explain(out: Value, x: Value, max_paths: int = DEFAULT_MAX_PATHS) -> str:
     return "\n".join(lines)
 
 
-def _names(root: Value) -> dict[Value, str]:
-    return {v: v.label or f"v{i}" for i, v in enumerate(topological_order(root))}
-
-
-def _plain_name(v: Value) -> str:
-    return v.label or "x"
-
-
-def _in(graph: GraphDescription, v: Value) -> bool:
-    return any(n.value is v for n in graph.nodes)
-
-
-def _name(graph: GraphDescription, v: Value) -> str:
-    for n in graph.nodes:
-        if n.value is v:
-            return symbol(n.name)
-    return symbol(v.label or "x")
+def _symbols(graph: GraphDescription) -> dict[Value, str]:
+    """Each drawn node's name as it reads in ∂-notation."""
+    return {n.value: symbol(n.name) for n in graph.nodes}
