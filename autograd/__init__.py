@@ -11,12 +11,14 @@ from .graph import topological_order
 from .modes import detect_anomaly, is_grad_enabled, no_grad
 from .paths import (
     Edge,
+    Factorization,
     ForwardMode,
     Path,
     PathSum,
     ReverseMode,
     TooManyPathsError,
     count_paths,
+    factorize,
     forward_mode,
     path_sum,
     reverse_mode,
@@ -25,6 +27,7 @@ from .value import Value
 
 __all__ = [
     "Edge",
+    "Factorization",
     "ForwardMode",
     "Path",
     "PathSum",
@@ -33,6 +36,7 @@ __all__ = [
     "Value",
     "count_paths",
     "detect_anomaly",
+    "factorize",
     "forward_mode",
     "grad",
     "hessian",

@@ -29,7 +29,7 @@ class Op:
     """A primitive operation: its display name, its derivative rule, and (for functions of one
     Value) its forward formula on floats."""
 
-    __slots__ = ("name", "rule", "forward", "template")
+    __slots__ = ("name", "rule", "forward", "template", "derivative")
 
     def __init__(
         self,
@@ -37,12 +37,16 @@ class Op:
         rule: Callable | None,
         forward: Callable[..., float] | None = None,
         template: str = "",
+        derivative: str | tuple[str, str] = "",
     ):
         self.name = name
         self.rule = rule
         self.forward = forward
         # How diagrams show an operation with a constant c, e.g. "{c} - x" for c - x.
         self.template = template
+        # The rule as diagrams write it, in the names of the operands: "{b}" for d(a*b)/da, or
+        # one template per parent for two-parent operations; "" where it is piecewise.
+        self.derivative = derivative
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -70,40 +74,53 @@ _ONE_MINUS_ONE = (1.0, -1.0)
 
 # --- leaves and the identity -------------------------------------------------------------------
 LEAF = Op("", None)
-IDENTITY = Op("id", lambda m, x, out, c: 1.0, lambda x: x)
+IDENTITY = Op("id", lambda m, x, out, c: 1.0, lambda x: x, derivative="1")
 
 # --- arithmetic between two Values ----------------------------------------------------------
-ADD = Op("+", lambda m, a, b, out: _ONE_ONE)  # a + b
-SUB = Op("-", lambda m, a, b, out: _ONE_MINUS_ONE)  # a - b
-MUL = Op("*", lambda m, a, b, out: (b, a))  # a * b
-DIV = Op("/", lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)))  # a / b
-POW = Op("**", _pow_rule)  # a ** b
+ADD = Op("+", lambda m, a, b, out: _ONE_ONE, derivative=("1", "1"))  # a + b
+SUB = Op("-", lambda m, a, b, out: _ONE_MINUS_ONE, derivative=("1", "-1"))  # a - b
+MUL = Op("*", lambda m, a, b, out: (b, a), derivative=("{b}", "{a}"))  # a * b
+DIV = Op(
+    "/", lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)), derivative=("1/{b}", "-{out}/{b}")
+)  # a / b
+POW = Op("**", _pow_rule, derivative=("{b}·{a}^({b}-1)", "{out}·log {a}"))  # a ** b
 
 # --- arithmetic with a constant c (a Python or NumPy number: not a node of the graph) ------------
-ADD_CONST = Op("+", lambda m, x, out, c: 1.0, template="x + {c}")  # x + c
-SUB_CONST = Op("-", lambda m, x, out, c: 1.0, template="x - {c}")  # x - c
-RSUB_CONST = Op("-", lambda m, x, out, c: -1.0, template="{c} - x")  # c - x
-MUL_CONST = Op("*", lambda m, x, out, c: c, template="x * {c}")  # x * c
-DIV_CONST = Op("/", lambda m, x, out, c: F.div(1.0, c), template="x / {c}")  # x / c
+ADD_CONST = Op("+", lambda m, x, out, c: 1.0, template="x + {c}", derivative="1")  # x + c
+SUB_CONST = Op("-", lambda m, x, out, c: 1.0, template="x - {c}", derivative="1")  # x - c
+RSUB_CONST = Op("-", lambda m, x, out, c: -1.0, template="{c} - x", derivative="-1")  # c - x
+MUL_CONST = Op("*", lambda m, x, out, c: c, template="x * {c}", derivative="{c}")  # x * c
+DIV_CONST = Op(
+    "/", lambda m, x, out, c: F.div(1.0, c), template="x / {c}", derivative="1/{c}"
+)  # x / c
 RDIV_CONST = Op(
-    "/", lambda m, x, out, c: -m.div(out, x), template="{c} / x"
+    "/", lambda m, x, out, c: -m.div(out, x), template="{c} / x", derivative="-{out}/{x}"
 )  # c / x: -c/x^2 = -out/x
-POW_CONST = Op("**", _pow_const_rule, template="x ** {c}")  # x ** c
-RPOW_CONST = Op("**", lambda m, x, out, c: out * F.log(c), template="{c} ** x")  # c ** x: c^x log c
+POW_CONST = Op("**", _pow_const_rule, template="x ** {c}", derivative="{c}·{x}^({c}-1)")  # x ** c
+RPOW_CONST = Op(
+    "**", lambda m, x, out, c: out * F.log(c), template="{c} ** x", derivative="{out}·log {c}"
+)  # c ** x: c^x log c
 
 # --- functions of one Value (c: the function's parameter, if any) -----------------------------
-NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x)
-EXP = Op("exp", lambda m, x, out, c: out, F.exp)
-LOG = Op("log", lambda m, x, out, c: m.div(1.0, x), F.log)
-SQRT = Op("sqrt", lambda m, x, out, c: m.div(0.5, out), F.sqrt)
-TANH = Op("tanh", lambda m, x, out, c: 1.0 - out * out, math.tanh)
-SIGMOID = Op("sigmoid", lambda m, x, out, c: out * (1.0 - out), F.sigmoid)
-SOFTPLUS = Op("softplus", lambda m, x, out, c: m.sigmoid(x), F.softplus)
-GAUSSIAN = Op("gaussian", lambda m, x, out, c: -2.0 * x * out, lambda x: F.exp(-x * x))
-SIN = Op("sin", lambda m, x, out, c: m.cos(x), F.sin)
-COS = Op("cos", lambda m, x, out, c: -m.sin(x), F.cos)
+NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x, derivative="-1")
+EXP = Op("exp", lambda m, x, out, c: out, F.exp, derivative="{out}")
+LOG = Op("log", lambda m, x, out, c: m.div(1.0, x), F.log, derivative="1/{x}")
+SQRT = Op("sqrt", lambda m, x, out, c: m.div(0.5, out), F.sqrt, derivative="1/(2·{out})")
+TANH = Op("tanh", lambda m, x, out, c: 1.0 - out * out, math.tanh, derivative="1 - {out}²")
+SIGMOID = Op(
+    "sigmoid", lambda m, x, out, c: out * (1.0 - out), F.sigmoid, derivative="{out}·(1 - {out})"
+)
+SOFTPLUS = Op("softplus", lambda m, x, out, c: m.sigmoid(x), F.softplus, derivative="sigmoid({x})")
+GAUSSIAN = Op(
+    "gaussian",
+    lambda m, x, out, c: -2.0 * x * out,
+    lambda x: F.exp(-x * x),
+    derivative="-2·{x}·{out}",
+)
+SIN = Op("sin", lambda m, x, out, c: m.cos(x), F.sin, derivative="cos {x}")
+COS = Op("cos", lambda m, x, out, c: -m.sin(x), F.cos, derivative="-sin {x}")
 ABS = Op("abs", lambda m, x, out, c: _sign(m.data(x)), math.fabs)
-STEP = Op("step", lambda m, x, out, c: 0.0, lambda x: 1.0 if x >= 0 else 0.0)
+STEP = Op("step", lambda m, x, out, c: 0.0, lambda x: 1.0 if x >= 0 else 0.0, derivative="0")
 RELU = Op(
     "relu",
     lambda m, x, out, c: 1.0 if m.data(x) > 0 else 0.0,

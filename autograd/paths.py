@@ -8,7 +8,15 @@
    (one sweep per output, all inputs at once): what ``backward()`` does.
 
 Factorization (2 and 3) shares the common sub-products of the paths, which is why it needs a number
-of multiplications linear in the size of the graph.
+of multiplications linear in the size of the graph. ``factorize`` shows the sharing at its
+plainest: where every path passes through the same nodes, the sum over paths is a product of
+smaller sums, (2+3+5)·(7+11+13) for nine paths.
+
+**How multiplications are counted**, by every method alike: one for each product of two numbers
+the method forms, the ×1 of a ``+`` edge included; the seed, d(x)/d(x) = 1 or d(out)/d(out) = 1,
+is where a sweep starts and is never multiplied in. So a path of k edges costs k - 1, forward mode
+one per edge it crosses after the edges that leave x, reverse mode one per edge after the edges
+that enter out.
 
 >>> a, b = Value(2.0, "a"), Value(1.0, "b")
 >>> e = (a + b) * (b + 1)
@@ -44,6 +52,7 @@ class Edge:
     parent: Value
     child: Value
     local_grad: float
+    slot: int = 0  # which of the child's parents: 0 or 1 (``a * a`` has an edge in each)
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,7 @@ def path_sum(out: Value, x: Value, max_paths: int = 10_000) -> PathSum:
 
 def _incoming(node: Value) -> list[Edge]:
     e = edges(node)
-    return [Edge(e[i], node, e[i + 1]) for i in range(0, len(e), 2)]
+    return [Edge(e[i], node, e[i + 1], i // 2) for i in range(0, len(e), 2)]
 
 
 def forward_mode(out: Value, x: Value) -> ForwardMode:
@@ -169,7 +178,8 @@ def forward_mode(out: Value, x: Value) -> ForwardMode:
     tangent(node) = sum over incoming edges of d(node)/d(parent) * tangent(parent).
 
     ``tangents`` has every node of out's graph (0.0 for those that do not depend on x);
-    ``multiplications`` counts the edge products the sweep computed.
+    ``multiplications`` counts the edge products the sweep needs: one per edge it crosses, except
+    the edges leaving x, whose tangent is the seed 1.
     """
     _check(out, x)
     order = topological_order(out)
@@ -186,7 +196,7 @@ def forward_mode(out: Value, x: Value) -> ForwardMode:
         for i in range(0, len(e), 2):
             if e[i] in reached:
                 total += e[i + 1] * tangents[e[i]]
-                mults += 1
+                mults += e[i] is not x  # 1 * d(node)/d(x) is not a multiplication
         tangents[node] = total
     return ForwardMode(out, x, tangents.get(out, 0.0), tangents, mults)
 
@@ -195,12 +205,68 @@ def reverse_mode(out: Value) -> ReverseMode:
     """One reverse sweep from out: adjoint(out) = 1 and, in reverse topological order,
     adjoint(parent) += d(node)/d(parent) * adjoint(node).
 
-    ``adjoints`` has every node of out's graph; ``multiplications`` counts the edge products.
-    Unlike ``backward()``, it leaves the nodes' ``.grad`` untouched.
+    ``adjoints`` has every node of out's graph; ``multiplications`` counts the edge products: one
+    per edge, except the edges entering out, whose adjoint is the seed 1. Unlike ``backward()``,
+    it leaves the nodes' ``.grad`` untouched.
     """
     _check(out, with_x=False)
     order = topological_order(out)
     adjoints = dict.fromkeys(order, 0.0)
     adjoints.update(reverse_sweep(order, {out: 1.0}))
-    mults = sum(len(edges(node)) // 2 for node in order)
+    mults = sum(len(edges(node)) // 2 for node in order if node is not out)
     return ReverseMode(out, adjoints, mults)
+
+
+@dataclass(frozen=True)
+class Factorization:
+    """d(out)/d(x) as a product of path sums, split at the nodes that every path passes through.
+
+    ``shared`` runs from x to out in topological order (x and out included) and holds each node
+    that lies on every path from x to out; ``segments[i]`` is the path sum from ``shared[i]`` to
+    ``shared[i + 1]``. The chain rule gives
+
+        d(out)/d(x) = prod over i of segments[i].total,
+
+    and every path from x to out is one path of each segment, joined end to end: the number of
+    paths is the product of the segments' path counts.
+    """
+
+    out: Value
+    x: Value
+    shared: tuple[Value, ...]
+    segments: tuple[PathSum, ...]
+    total: float
+
+
+def factorize(out: Value, x: Value, max_paths: int = 10_000) -> Factorization:
+    """Split the paths from x to out at the nodes they all pass through, and sum each piece.
+
+    On (α+β+γ)(δ+ε+ζ), where three branches lead from X to Y and three more from Y to Z, the
+    shared nodes are X, Y, Z and the nine path products regroup as (2+3+5)·(7+11+13). Where no
+    node but x and out is shared there is a single segment: the path sum itself. When out does
+    not depend on x, ``shared`` and ``segments`` are empty and ``total`` is 0. Raises
+    ``TooManyPathsError`` when a segment has more than ``max_paths`` paths.
+    """
+    _check(out, x)
+    order = descendants_in(topological_order(out), [x])
+    if not order or order[-1] is not out:
+        return Factorization(out, x, (), (), 0.0)
+    # paths from x to each node, then from each node to out (edges counted with repetition)
+    from_x = {x: 1}
+    for node in order[1:]:
+        from_x[node] = sum(from_x.get(p, 0) for p in edges(node)[::2])
+    to_out = dict.fromkeys(order, 0)
+    to_out[out] = 1
+    for node in reversed(order):
+        for p in edges(node)[::2]:
+            if p in to_out:
+                to_out[p] += to_out[node]
+    total_paths = from_x[out]
+    shared = tuple(v for v in order if from_x[v] * to_out[v] == total_paths)
+    segments = tuple(
+        path_sum(end, start, max_paths) for start, end in zip(shared, shared[1:], strict=False)
+    )
+    total = 1.0
+    for segment in segments:
+        total *= segment.total
+    return Factorization(out, x, shared, segments, total)

@@ -3,16 +3,22 @@
 Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline SVG in Jupyter):
 
 - ``draw_graph`` (also ``draw_dot``): values, gradients, local derivatives on the edges;
-- ``draw_forward(out, x)``: every node's tangent d(node)/d(x);
-- ``draw_reverse(out)``: every node's adjoint d(out)/d(node);
-- ``draw_paths(out, x)``: each path from x to out in its own colour, the sum of their products
-  beside forward and reverse mode and the multiplications each needs;
+- ``draw_forward(out, x)``: tangents d(node)/d(x) flowing with the arrows, node by node;
+- ``draw_reverse(out)``: adjoints d(out)/d(node) flowing back against them;
+- ``draw_paths(out, x)``: each path from x to out in its own colour on the graph's own edges
+  (``only=i`` for one, ``layout="multiples"`` for one small picture per path);
+- ``draw_factorized(out, x)``: the same paths regrouped where they all meet,
+  (2+3+5)·(7+11+13) instead of nine products;
+- ``frames(out, ...)`` and ``save_animation``: a sweep step by step, as GIF or numbered files;
 - ``explain(out, x)``: the same derivation as text.
 """
 
 from .describe import GraphTooLargeError, describe
+from .factorized import draw_factorized
+from .frames import frames, save_animation
+from .path_views import draw_paths
 from .render import Diagram, RendererNotFoundError
-from .views import draw_dot, draw_forward, draw_graph, draw_paths, draw_reverse, explain
+from .views import draw_dot, draw_forward, draw_graph, draw_reverse, explain
 
 __all__ = [
     "Diagram",
@@ -20,9 +26,12 @@ __all__ = [
     "RendererNotFoundError",
     "describe",
     "draw_dot",
+    "draw_factorized",
     "draw_forward",
     "draw_graph",
     "draw_paths",
     "draw_reverse",
     "explain",
+    "frames",
+    "save_animation",
 ]

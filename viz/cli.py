@@ -3,6 +3,8 @@
 gradviz "(a+b)*(b+1)" a=2 b=1 --wrt b -o e.svg
 gradviz                      # the classic example above
 python -m viz --view reverse "tanh(w*x + c)" w=0.5 x=2 c=-1 -o net.png
+gradviz --view reverse --step 3 -o step3.png      # the reverse sweep after three steps
+gradviz --view reverse --animate backprop.gif     # every step, as an animated GIF
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import re
 import sys
 from pathlib import Path
 
+from autograd import TooManyPathsError
+
 from .describe import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import ParseError, parse
+from .factorized import draw_factorized
+from .frames import frames, save_animation
+from .path_views import LAYOUTS, draw_paths
 from .render import RendererNotFoundError, format_of
-from .views import draw_forward, draw_graph, draw_paths, draw_reverse, explain
+from .views import draw_forward, draw_graph, draw_reverse, explain
 
 CLASSIC = ("(a+b)*(b+1)", ["a=2", "b=1"], "b")
-VIEWS = ("graph", "forward", "reverse", "paths")
+VIEWS = ("graph", "forward", "reverse", "paths", "factorized")
+ANIMATED = ("forward", "reverse", "paths")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z_0-9]*)=(.+)$")
 
 
@@ -48,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
         default="LR",
         choices=["LR", "BT", "TB", "RL"],
         help="layout direction (default: LR; BT as in the classic figures)",
+    )
+    p.add_argument("--step", type=int, help="forward/reverse: draw the sweep after K steps")
+    p.add_argument("--only", type=int, help="paths: highlight path N alone (numbered from 1)")
+    p.add_argument("--layout", default="graph", help="paths: graph (default) or multiples")
+    p.add_argument(
+        "--animate",
+        metavar="FILE",
+        help="forward/reverse/paths: write every step, as FILE.gif or numbered FILE-01.svg ...",
     )
     p.add_argument(
         "--max-nodes",
@@ -113,27 +129,61 @@ def run(argv: list[str]) -> int:
     if out.parents:  # name the result; the title below gives its expression
         out.label = "out"
     x = leaves[wrt]
+    _check_view_options(args)
     try:
-        if args.view == "graph":
-            out.backward()
-            diagram = draw_graph(out, args.rankdir, args.max_nodes)
-        elif args.view == "forward":
-            diagram = draw_forward(out, x, args.rankdir, args.max_nodes)
-        elif args.view == "reverse":
-            diagram = draw_reverse(out, args.rankdir, args.max_nodes)
+        if args.animate:
+            sequence = frames(out, x, args.view, args.rankdir, args.max_nodes)
         else:
-            diagram = draw_paths(out, x, args.rankdir, max_nodes=args.max_nodes)
+            diagram = _draw(args, out, x)
     except GraphTooLargeError as err:
         raise UsageError(f"{err} (use --max-nodes)") from None
+    except (ValueError, TooManyPathsError) as err:
+        raise UsageError(str(err)) from None
     print(f"out = {text}  at  " + ", ".join(f"{k}={values[k]:g}" for k in expression.variables))
     print(explain(out, x))
     try:
-        path = diagram.save(Path(args.output))
+        if args.animate:
+            written = save_animation(sequence, Path(args.animate))
+        else:
+            written = [diagram.save(Path(args.output))]
     except RendererNotFoundError as err:
         print(f"gradviz: {err}", file=sys.stderr)
         return 1
-    print(f"wrote {path}")
+    shown = f"{written[0]} ... {written[-1]}" if len(written) > 1 else str(written[0])
+    print(f"wrote {shown}")
     return 0
+
+
+def _check_view_options(args: argparse.Namespace) -> None:
+    """Options that belong to other views are mistakes, not silently ignored."""
+    if args.step is not None and args.view not in ("forward", "reverse"):
+        raise UsageError(f"--step goes with --view forward or reverse, not {args.view}")
+    if args.only is not None and args.view != "paths":
+        raise UsageError(f"--only goes with --view paths, not {args.view}")
+    if args.layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {args.layout!r}: use graph or multiples")
+    if args.layout != "graph" and args.view != "paths":
+        raise UsageError(f"--layout goes with --view paths, not {args.view}")
+    if args.animate:
+        if args.view not in ANIMATED:
+            raise UsageError(f"--animate goes with --view {', '.join(ANIMATED)}, not {args.view}")
+        if Path(args.animate).suffix.lower() not in (".gif", ".svg", ".png"):
+            raise UsageError(f"--animate writes .gif, .svg or .png, got {args.animate!r}")
+
+
+def _draw(args: argparse.Namespace, out, x):
+    if args.view == "graph":
+        out.backward()
+        return draw_graph(out, args.rankdir, args.max_nodes)
+    if args.view == "forward":
+        return draw_forward(out, x, args.rankdir, args.max_nodes, step=args.step)
+    if args.view == "reverse":
+        return draw_reverse(out, args.rankdir, args.max_nodes, step=args.step)
+    if args.view == "factorized":
+        return draw_factorized(out, x, args.rankdir, args.max_nodes)
+    return draw_paths(
+        out, x, args.rankdir, max_nodes=args.max_nodes, only=args.only, layout=args.layout
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

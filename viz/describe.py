@@ -43,12 +43,17 @@ class EdgeInfo:
     parent: str
     child: str
     local_grad: float
+    formula: str = ""  # the local derivative in the operands' names: "d" for ∂(c*d)/∂c
 
 
 @dataclass(frozen=True)
 class GraphDescription:
     nodes: tuple[NodeInfo, ...]
     edges: tuple[EdgeInfo, ...]
+
+    def node(self, node_id: str) -> NodeInfo:
+        """The node with id ``node_id`` ("n3")."""
+        return self.nodes[int(node_id[1:])]
 
     def node_of(self, value: Value) -> NodeInfo:
         for node in self.nodes:
@@ -70,11 +75,26 @@ def describe(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> GraphDescriptio
     names = node_names(order)
     nodes = tuple(NodeInfo(ids[v], names[v], _op_text(v), v.data, v.grad, v) for v in order)
     edges = tuple(
-        EdgeInfo(ids[p], ids[v], d)
+        EdgeInfo(ids[p], ids[v], d, local_formula(v, i, names))
         for v in order
-        for p, d in zip(v.parents, v.local_grads, strict=True)
+        for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
     )
     return GraphDescription(nodes, edges)
+
+
+def local_formula(v: Value, i: int, names: dict[Value, str]) -> str:
+    """d(v)/d(v's i-th parent) written in the operands' names, from the operation's own
+    template in ``autograd.ops``: "b" for ∂(a*b)/∂a, "1 - o²" for tanh; "" when it has none."""
+    template = v._op.derivative
+    parents = v.parents
+    if isinstance(template, tuple):
+        template = template[i]
+        args = {"a": symbol(names[parents[0]]), "b": symbol(names[parents[1]])}
+    else:
+        args = {"x": symbol(names[parents[0]])}
+        if v._const is not None:
+            args["c"] = number(v._const)
+    return template.format(out=symbol(names[v]), **args) if template else ""
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:

@@ -1,29 +1,40 @@
-"""DOT text for a graph description, built with the ``graphviz`` package.
+"""DOT text for a scene: a graph description plus how each node and edge is to be drawn.
 
-Nodes are HTML-like tables (name and operation, value, and one annotation row: the gradient, or a
-forward-mode tangent, or a reverse-mode adjoint); edges carry their local derivative. All user text
-is escaped, so labels such as ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
+A view computes a ``Scene`` (rows of text per node, label lines, colours and direction per edge, a
+title, a legend, a caption) and ``build_dot`` writes it with the ``graphviz`` package. Nodes are
+HTML-like tables; every edge of the description is drawn exactly once, in its own style. All user
+text is escaped, so labels such as ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
+
+Text can be *hidden*: laid out at its full size but drawn invisibly. The step-by-step frames of a
+sweep use it for the numbers not computed yet, so that every frame has the same layout and the
+picture does not jump from one step to the next.
 """
 
 from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import graphviz
 
-from .describe import GraphDescription, NodeInfo, number, symbol
+from .describe import GraphDescription, NodeInfo, number
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
-PATH_COLOURS = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4",
-    "#42d4f4", "#f032e6", "#9a6324", "#808000", "#469990",
-)  # fmt: skip
-LEAF_FILL = "#eef3fb"
-OP_FILL = "#f7f7f7"
-HIGHLIGHT_FILL = "#fff4cc"
+
+# Okabe & Ito's colour-blind-safe palette, in their order (black last: plain edges are dark grey).
+ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
+PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, BLACK)
+
+INK = "#444444"  # ordinary edges and text
+MUTED = "#BBBBBB"  # what a view is not about
+BACKGROUND = "#FFFFFF"  # hidden text is drawn in it
+LEAF_FILL = "#EEF3FB"
+OP_FILL = "#F4F4F4"
+HIGHLIGHT_FILL = "#FFF1B8"
+CELL = ' COLOR="#8A8A8A"'  # the cells' own border colour: the table's outline may be invisible
 
 
 def escape(text: str) -> str:
@@ -44,76 +55,175 @@ def escape(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Annotation:
-    """One extra row per node: its caption (e.g. "grad", "∂e/∂·") and a value per node id."""
+class Span:
+    """A run of text in one style. ``hidden`` text takes its place but is not seen."""
 
-    caption: str
-    values: dict[str, float]
+    text: str
+    colour: str = ""
+    bold: bool = False
+    hidden: bool = False
 
 
-def build_dot(
-    graph: GraphDescription,
-    rankdir: str = "LR",
-    annotation: Annotation | None = None,
-    title: str = "",
-    highlight: Sequence[str] = (),
-    edge_overlays: Sequence[tuple[str, str, str, str]] = (),
-    legend_rows: Sequence[tuple[str, str]] = (),
-) -> str:
-    """The DOT source of a view.
+Line = tuple[Span, ...]
 
-    ``edge_overlays`` are extra coloured edges (parent id, child id, colour, tooltip) drawn beside
-    the plain ones; ``legend_rows`` are (colour, text) lines in a legend box.
-    """
+
+def line(*parts: str | Span, colour: str = "", hidden: bool = False) -> Line:
+    """A line of text from strings and spans; ``colour`` and ``hidden`` apply to the strings."""
+    return tuple(p if isinstance(p, Span) else Span(p, colour, hidden=hidden) for p in parts)
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    """How one node is drawn: rows under its value, header fill, sweep number, outline."""
+
+    rows: tuple[Line, ...] = ()
+    fill: str = ""  # the header's fill; by default one for leaves and one for operations
+    badge: str = ""  # a number before the name (the order a sweep visits the node in)
+    badge_fill: str = ""
+    border: str = ""  # an outline colour (drawn thicker) for nodes a view points at
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How one edge is drawn. Several ``colours`` draw parallel bands of those colours;
+    ``backward`` puts the arrowhead at the parent end (the adjoint flowing back)."""
+
+    lines: tuple[Line, ...] = ()
+    colours: tuple[str, ...] = (INK,)
+    width: float = 1.2
+    dashed: bool = False
+    backward: bool = False
+
+
+@dataclass(frozen=True)
+class Caption:
+    """Text under the picture in a box of fixed size, so that frames keep one layout."""
+
+    text: str
+    width: int  # points
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything a view draws: the graph and a style for each of its nodes and edges."""
+
+    graph: GraphDescription
+    nodes: Mapping[str, NodeStyle] = field(default_factory=dict)
+    edges: Sequence[EdgeStyle] = ()  # one per edge of graph.edges, in order; plain if empty
+    title: str = ""
+    legend: Sequence[tuple[tuple[str, ...], Line]] = ()  # (swatch colours, text) per row
+    caption: Caption | None = None
+    rankdir: str = "LR"
+
+
+def check_rankdir(rankdir: object) -> str:
+    if rankdir == "TD":  # what Mermaid and many users write for top-down
+        return "TB"
     if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)} or TD, got {rankdir!r}")
+    return rankdir  # type: ignore[return-value]
+
+
+def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
+    """A Digraph with the house fonts and sizes (readable on a projector)."""
     dot = graphviz.Digraph("pathgrad")
-    dot.attr(rankdir=rankdir, fontname="Helvetica", nodesep="0.3", ranksep="0.5")
-    dot.attr("node", shape="plain", fontname="Helvetica", fontsize="11")
-    dot.attr("edge", fontname="Helvetica", fontsize="10", color="#555555", arrowsize="0.7")
+    dot.attr(rankdir=check_rankdir(rankdir), fontname="Helvetica", nodesep="0.35", ranksep="0.6")
+    dot.attr("node", shape="plain", fontname="Helvetica", fontsize="12")
+    dot.attr("edge", fontname="Helvetica", fontsize="11", color=INK, arrowsize="0.8")
     if title:
-        dot.attr(label=f"<{escape(title)}>", labelloc="t", fontsize="13")
-    names = {n.id: n.name for n in graph.nodes}
+        dot.attr(label=f"<<B>{escape(title)}</B>>", labelloc="t", labeljust="l", fontsize="14")
+    return dot
+
+
+def build_dot(scene: Scene) -> str:
+    """The DOT source of a scene."""
+    graph = scene.graph
+    if scene.edges and len(scene.edges) != len(graph.edges):
+        raise ValueError("a scene needs one edge style per edge of the graph")
+    below = bool(scene.legend) or scene.caption is not None
+    dot = new_digraph(scene.rankdir, "" if below else scene.title)
     for node in graph.nodes:
-        dot.node(node.id, label=_node_table(node, annotation, node.id in highlight))
-    for edge in graph.edges:
-        child, parent = symbol(names[edge.child]), symbol(names[edge.parent])
-        text = f"∂{child}/∂{parent} = {number(edge.local_grad)}"
-        dot.edge(edge.parent, edge.child, label=f"<{escape(text)}>")
-    for parent, child, colour, tooltip in edge_overlays:
-        dot.edge(parent, child, color=colour, penwidth="2.5", arrowsize="0.5",
-                 tooltip=tooltip, constraint="false")  # fmt: skip
-    if legend_rows:
-        dot.node("legend", label=_legend(legend_rows))
+        dot.node(node.id, label=node_table(node, scene.nodes.get(node.id, NodeStyle())))
+    plain = EdgeStyle()
+    for i, edge in enumerate(graph.edges):
+        style = scene.edges[i] if scene.edges else plain
+        dot.edge(edge.parent, edge.child, **edge_attributes(style))
+    if scene.legend or scene.caption is not None:  # under the picture, the title first
+        dot.attr(label=notes_table(scene.title, scene.caption, scene.legend), labelloc="b",
+                 labeljust="l")  # fmt: skip
     return dot.source
 
 
-def _node_table(node: NodeInfo, annotation: Annotation | None, highlighted: bool) -> str:
-    fill = HIGHLIGHT_FILL if highlighted else (OP_FILL if node.op else LEAF_FILL)
-    head = f"<B>{escape(node.name)}</B>"
-    head += f" = {escape(node.op)}" if node.op else " (leaf)"
-    rows = [
-        f'<TR><TD BGCOLOR="{fill}">{head}</TD></TR>',
-        f"<TR><TD>data {escape(number(node.data))}</TD></TR>",
-    ]
-    if annotation is not None:
-        value = annotation.values.get(node.id)
-        shown = "" if value is None else number(value)
-        rows.append(f"<TR><TD>{escape(annotation.caption)} {escape(shown)}</TD></TR>")
+def markup(spans: Line) -> str:
+    """A line of spans as HTML-like label text."""
+    out = []
+    for span in spans:
+        text = escape(span.text)
+        if span.bold:
+            text = f"<B>{text}</B>"
+        colour = BACKGROUND if span.hidden else span.colour
+        if colour:
+            text = f'<FONT COLOR="{colour}">{text}</FONT>'
+        out.append(text)
+    return "".join(out)
+
+
+def node_table(node: NodeInfo, style: NodeStyle) -> str:
+    fill = style.fill or (OP_FILL if node.op else LEAF_FILL)
+    ink = MUTED if style.muted else ""
+    head = [Span(node.name, ink, bold=True), Span(f" = {node.op}" if node.op else " (leaf)", ink)]
+    span = ' COLSPAN="2"' if style.badge else ""
+    cells = f'<TD{CELL} BGCOLOR="{fill}">{markup(tuple(head))}</TD>'
+    if style.badge:
+        badge = Span(style.badge, "#FFFFFF" if style.badge_fill else ink, bold=True)
+        cells = f'<TD{CELL} BGCOLOR="{style.badge_fill or fill}">{markup((badge,))}</TD>' + cells
+    data = line("data " + number(node.data), colour=ink)
+    rows = [f"<TR>{cells}</TR>"]
+    rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in (data, *style.rows)]
+    # The outline is always there (white unless set), so highlighting never changes the size.
     return (
-        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
-        + "".join(rows)
-        + "</TABLE>>"
+        f'<<TABLE BORDER="2" COLOR="{style.border or BACKGROUND}" CELLBORDER="1" CELLSPACING="0" '
+        'CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
     )
 
 
-def _legend(rows: Sequence[tuple[str, str]]) -> str:
-    cells = []
-    for colour, text in rows:
-        swatch = f'<TD BGCOLOR="{colour}" WIDTH="14"> </TD>' if colour else "<TD> </TD>"
-        cells.append(f'<TR>{swatch}<TD ALIGN="LEFT">{escape(text)}</TD></TR>')
+def edge_attributes(style: EdgeStyle) -> dict[str, str]:
+    attrs = {
+        "label": "<" + "<BR/>".join(markup(row) for row in style.lines) + ">",
+        "color": ":".join(style.colours),
+        "penwidth": f"{style.width:g}",
+    }
+    attrs["fontcolor"] = style.colours[0] if len(style.colours) == 1 else INK
+    if style.dashed:
+        attrs["style"] = "dashed"
+    if style.backward:
+        attrs["dir"] = "back"
+    return attrs
+
+
+def notes_table(
+    title: str, caption: Caption | None, legend: Sequence[tuple[tuple[str, ...], Line]]
+) -> str:
+    """The block under the picture: the title, the caption in a box of fixed size (the same in
+    every frame of a sequence, whatever its text), and the legend's rows with their swatches."""
+    swatches = max((len(c) for c, _ in legend), default=0)
+    span = f' COLSPAN="{swatches + 1}"' if swatches else ""
+    rows = []
+    if title:
+        rows.append(f'<TR><TD ALIGN="LEFT"{span}><FONT POINT-SIZE="14"><B>{escape(title)}</B>'
+                    "</FONT></TD></TR>")  # fmt: skip
+    if caption is not None:
+        height = 18 * caption.lines + 6
+        rows.append(f'<TR><TD{span} FIXEDSIZE="TRUE" WIDTH="{caption.width}" HEIGHT="{height}" '
+                    f'ALIGN="LEFT" BALIGN="LEFT">{escape(caption.text)}</TD></TR>')  # fmt: skip
+    for colours, text in legend:
+        cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="12"> </TD>' for c in colours)
+        cells += "<TD> </TD>" * (swatches - len(colours))
+        rows.append(f'<TR>{cells}<TD ALIGN="LEFT">{markup(text)}</TD></TR>')
     return (
-        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">'
-        + "".join(cells)
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">'
+        + "".join(rows)
         + "</TABLE>>"
     )

@@ -10,6 +10,7 @@ from autograd import (
     TooManyPathsError,
     Value,
     count_paths,
+    factorize,
     forward_mode,
     path_sum,
     reverse_mode,
@@ -40,7 +41,8 @@ def test_forward_mode_from_b_carries_d_node_d_b():
     result = forward_mode(e, b)
     assert [result.tangents[n] for n in (a, b, c, d, e)] == [0.0, 1.0, 1.0, 1.0, 5.0]
     assert result.derivative == 5.0
-    assert result.multiplications == 4  # b->c, b->d, c->e, d->e
+    # c->e and d->e; b->c and b->d multiply by the seed 1 and cost nothing
+    assert result.multiplications == 2
 
 
 def test_reverse_mode_from_e_carries_d_e_d_node():
@@ -48,7 +50,7 @@ def test_reverse_mode_from_e_carries_d_e_d_node():
     result = reverse_mode(e)
     assert [result.adjoints[n] for n in (e, c, d, a, b)] == [1.0, 2.0, 3.0, 2.0, 5.0]
     assert result.derivative(b) == 5.0 and result.derivative(Value(0.0)) == 0.0
-    assert result.multiplications == 5
+    assert result.multiplications == 3  # c->a, c->b, d->b; e's edges carry the seed 1
     assert b.grad == 0.0  # reverse_mode leaves .grad alone
 
 
@@ -113,6 +115,52 @@ def test_deep_chains_work_without_recursion():
     assert count_paths(y, x) == 1
     assert len(path_sum(y, x).paths[0].edges) == 20_000
     assert forward_mode(y, x).derivative == 1.0
+
+
+def test_one_counting_rule_a_single_path_of_k_edges_costs_k_minus_1_everywhere():
+    x = Value(0.5, "x")
+    y = x
+    for k in range(1, 6):
+        y = (y * 1.5).sin()  # two edges per stage, a single path
+        edges_on_path = 2 * k
+        assert path_sum(y, x).multiplications == edges_on_path - 1
+        assert forward_mode(y, x).multiplications == edges_on_path - 1
+        assert reverse_mode(y).multiplications == edges_on_path - 1
+
+
+def test_the_three_by_three_paths_factor_at_the_node_they_all_share():
+    x, z = three_by_three()
+    result = factorize(z, x)
+    assert result.shared[0] is x and result.shared[-1] is z and len(result.shared) == 3
+    assert result.shared[1].data == 10.0  # Y = 2X + 3X + 5X
+    assert [s.total for s in result.segments] == [10.0, 31.0]
+    assert [sorted(p.product for p in s.paths) for s in result.segments] == [
+        [2.0, 3.0, 5.0],
+        [7.0, 11.0, 13.0],
+    ]
+    assert result.total == 310.0
+
+
+def test_without_a_shared_node_the_factorization_is_the_path_sum_itself():
+    a, b, c, d, e = classic_graph()
+    result = factorize(e, b)
+    assert result.shared == (b, e) and len(result.segments) == 1
+    assert result.total == path_sum(e, b).total == 5.0
+    assert factorize(e, Value(3.0)).shared == () and factorize(e, Value(3.0)).total == 0.0
+    assert factorize(a, a).shared == (a,) and factorize(a, a).total == 1.0
+
+
+@given(recipe=dags())
+@settings(max_examples=100, deadline=None)
+def test_the_factorization_multiplies_out_to_the_derivative_on_random_graphs(recipe):
+    leaves, out = build_dag(recipe)
+    for x in leaves:
+        result = factorize(out, x, max_paths=100_000)
+        expected = forward_mode(out, x).derivative
+        assert math.isclose(result.total, expected, rel_tol=1e-9, abs_tol=1e-12)
+        if result.segments:  # every path is one path of each segment joined end to end
+            assert math.prod(len(s.paths) for s in result.segments) == count_paths(out, x)
+            assert result.shared[0] is x and result.shared[-1] is out
 
 
 @given(recipe=dags())

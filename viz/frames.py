@@ -1,0 +1,115 @@
+"""Sequences of diagrams: a sweep step by step, the paths one by one, written as an animated GIF
+or as numbered files.
+
+Every frame of a sequence has the same layout (text not computed yet is laid out but not drawn),
+so that the eye follows the numbers rather than boxes moving about.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from autograd import Value, count_paths
+
+from .describe import DEFAULT_MAX_NODES, describe
+from .factorized import draw_factorized
+from .path_views import MAX_MULTIPLES, draw_paths
+from .render import Diagram, render
+from .sweep import sweep
+from .views import sweep_scene
+
+FRAME_MODES = ("forward", "reverse", "paths")
+
+
+def frames(
+    out: Value,
+    x: Value | None = None,
+    mode: str = "reverse",
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> list[Diagram]:
+    """The diagrams of a sequence, first to last.
+
+    - ``mode="reverse"``: ``draw_reverse(out, step=k)`` for k = 0 ... n (n nodes);
+    - ``mode="forward"``: ``draw_forward(out, x, step=k)`` for every step from x;
+    - ``mode="paths"``: each path from x alone (``draw_paths(out, x, only=i)``), all of them
+      with their sum, then ``draw_factorized(out, x)`` (at most 12 paths).
+
+    Each diagram's ``.text`` says what its step computes.
+    """
+    if mode not in FRAME_MODES:
+        raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
+    if mode != "reverse" and not isinstance(x, Value):
+        raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
+    graph = describe(out, max_nodes)
+    if mode == "paths":
+        count = count_paths(out, x)
+        if not 1 <= count <= MAX_MULTIPLES:
+            raise ValueError(
+                f"mode='paths' steps through 1 to {MAX_MULTIPLES} paths, and there are {count}: "
+                f"use mode='forward' or draw_factorized(out, x)"
+            )
+        one_by_one = [draw_paths(out, x, rankdir, MAX_MULTIPLES, max_nodes, only=i)
+                      for i in range(1, count + 1)]  # fmt: skip
+        return [*one_by_one, draw_paths(out, x, rankdir, MAX_MULTIPLES, max_nodes),
+                draw_factorized(out, x, rankdir, max_nodes)]  # fmt: skip
+    sw = sweep(graph, mode, x)
+    return [Diagram(*sweep_scene(sw, k, rankdir)) for k in range(len(sw.steps) + 1)]
+
+
+def save_animation(
+    diagrams: list[Diagram], path: str | os.PathLike, seconds_per_frame: float = 1.2
+) -> list[Path]:
+    """Write a sequence of diagrams: ``backprop.gif`` as one animated GIF (looping, the last frame
+    held three times as long), or ``step.svg`` / ``step.png`` as numbered files ``step-01.svg``,
+    ``step-02.svg``, ... Returns the paths written. GIF needs Pillow (a dependency of pathgrad)."""
+    path = Path(path)
+    diagrams = list(diagrams)
+    if not diagrams or not all(isinstance(d, Diagram) for d in diagrams):
+        raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames)")
+    if not seconds_per_frame > 0:
+        raise ValueError(f"seconds_per_frame must be positive, got {seconds_per_frame!r}")
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("gif", "svg", "png"):
+        raise ValueError(
+            f"save_animation writes .gif (one animated file) or .svg/.png (numbered files), "
+            f"got {path.name!r}"
+        )
+    images = _render_all(diagrams, "png" if fmt == "gif" else fmt)
+    if fmt != "gif":
+        width = len(str(len(images)))
+        written = []
+        for i, data in enumerate(images, start=1):
+            target = path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}")
+            target.write_bytes(data)
+            written.append(target)
+        return written
+    _write_gif(images, path, seconds_per_frame)
+    return [path]
+
+
+def _render_all(diagrams: list[Diagram], fmt: str) -> list[bytes]:
+    # Each render is a separate process: two at a time keep both cores busy.
+    with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
+        return list(pool.map(lambda d: render(d.source, fmt), diagrams))
+
+
+def _write_gif(pngs: list[bytes], path: Path, seconds: float) -> None:
+    import io
+
+    from PIL import Image
+
+    frames_ = [Image.open(io.BytesIO(data)).convert("RGB") for data in pngs]
+    width = max(f.width for f in frames_)
+    height = max(f.height for f in frames_)
+    canvas = []
+    for frame in frames_:  # one size for all, the picture at the top left as Graphviz drew it
+        page = Image.new("RGB", (width, height), "white")
+        page.paste(frame, (0, 0))
+        canvas.append(page.quantize(colors=256, dither=Image.Dither.NONE))
+    durations = [int(seconds * 1000)] * len(canvas)
+    durations[-1] *= 3
+    canvas[0].save(path, save_all=True, append_images=canvas[1:], duration=durations, loop=0,
+                   optimize=False)  # fmt: skip

@@ -1,0 +1,202 @@
+"""The sum over paths drawn on the graph's own edges, or as small multiples, one path each.
+
+Every edge of the graph is drawn once. An edge on some of the paths is drawn in their colours, as
+parallel bands, and its label lists their numbers in the same colours, so that a grey-scale print
+still tells the paths apart. The colours are Okabe and Ito's colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd import Value, count_paths, forward_mode, path_sum, reverse_mode
+
+from .describe import DEFAULT_MAX_NODES, GraphDescription, describe, number
+from .dot import (
+    INK,
+    MUTED,
+    PATH_COLOURS,
+    EdgeStyle,
+    NodeStyle,
+    Scene,
+    Span,
+    build_dot,
+    check_rankdir,
+    escape,
+    line,
+    new_digraph,
+)
+from .labels import (
+    COUNT_RULE,
+    WHY_REVERSE,
+    edge_indices,
+    input_value,
+    inputs_comparison,
+    local_text,
+    route,
+)
+from .render import Diagram
+
+LAYOUTS = ("graph", "multiples")
+MAX_MULTIPLES = 12
+
+
+def path_colour(i: int) -> str:
+    """The colour of path number i (1-based)."""
+    return PATH_COLOURS[(i - 1) % len(PATH_COLOURS)]
+
+
+def draw_paths(
+    out: Value,
+    x: Value,
+    rankdir: str = "LR",
+    max_paths: int = 12,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    only: int | None = None,
+    layout: str = "graph",
+) -> Diagram:
+    """The path sum beside the factorized result.
+
+    Paths are numbered from 1, as in the legend, which lists each path's product of local
+    derivatives, their sum, and forward and reverse mode with the multiplications each needs.
+    ``only=i`` highlights path i and greys the rest. ``layout="multiples"`` draws one small
+    picture per path with its product beneath and the sum at the end (up to 12 paths). With more
+    than ``max_paths`` paths the legend gives their exact number instead of the list;
+    ``draw_factorized`` shows any number of paths at once.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")
+    graph = describe(out, max_nodes)
+    rankdir = check_rankdir(rankdir)
+    if not isinstance(x, Value):
+        raise TypeError(f"x must be the Value to differentiate by, got {type(x).__name__}")
+    count = count_paths(out, x)
+    if only is not None and (
+        isinstance(only, bool)
+        or not isinstance(only, int)
+        or not 1 <= only <= min(count, max_paths)
+    ):
+        raise ValueError(
+            f"only must be a path number from 1 to {count} (as numbered in the legend), got "
+            f"{only!r}"
+            if count <= max_paths
+            else f"only= needs the paths listed, but there are "
+            f"{count}, more than max_paths={max_paths}"
+        )
+    if layout == "multiples":
+        return _multiples(graph, out, x, count, rankdir)
+    paths = path_sum(out, x, max_paths=max_paths).paths if count <= max_paths else ()
+    through: dict[int, list[int]] = {}
+    for number_, path in enumerate(paths, start=1):
+        for i in edge_indices(graph, path):
+            through.setdefault(i, []).append(number_)
+
+    edges = []
+    for i in range(len(graph.edges)):
+        numbers = through.get(i, [])
+        if not numbers:
+            edges.append(EdgeStyle((line(local_text(graph, i), colour=MUTED),), (MUTED,)))
+            continue
+        # With only=k the other paths' numbers stay, greyed, so that every k has one layout.
+        shown = [n for n in numbers if only in (None, n)]
+        ink = INK if shown else MUTED
+        tags = [Span("path " if len(numbers) == 1 else "paths ", ink)]
+        for n in numbers:
+            tags += [Span(str(n), path_colour(n) if n in shown else MUTED, bold=True), Span(" ")]
+        colours = tuple(path_colour(n) for n in shown) or (MUTED,)
+        edges.append(EdgeStyle((line(local_text(graph, i), colour=ink), tuple(tags[:-1])),
+                               colours, width=2.5 if shown else 1.2))  # fmt: skip
+    ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
+    nodes = {i: NodeStyle(border=INK) for i in ends}
+    xname, oname = input_value(graph, x), input_value(graph, out)
+    legend = _legend(graph, paths, count, out, x, xname, oname, max_paths, only)
+    title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
+    if only is not None:
+        title = f"∂{oname}/∂{xname}: path {only} of {count}"
+    scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir)
+    from .views import explain  # explain reads the factorized view; imported late, no cycle
+
+    return Diagram(build_dot(scene), explain(out, x))
+
+
+def _legend(graph, paths, count, out, x, xname, oname, max_paths, only):
+    rows = []
+    for n, path in enumerate(paths, start=1):
+        factors = "·".join(number(e.local_grad) for e in path.edges)
+        faded = only is not None and n != only
+        text = f"path {n}: {route(graph, path)}: {factors} = {number(path.product)}"
+        rows.append(
+            ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
+        )
+    forward, reverse = forward_mode(out, x), reverse_mode(out)
+    if paths:
+        listed = path_sum(out, x, max_paths=max_paths)
+        terms = " + ".join(number(p.product) for p in paths)
+        rows.append(((), line(f"sum over the {count} paths: {terms} = {number(listed.total)} "
+                              f"({listed.multiplications} multiplications)")))  # fmt: skip
+    else:
+        rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
+                              f"draw_factorized(out, x) groups them")))  # fmt: skip
+    rows.append(((), line(f"forward mode from {xname}: {number(forward.derivative)} "
+                          f"({forward.multiplications} multiplications)")))  # fmt: skip
+    cost = f"{reverse.multiplications} multiplications, every input at once"
+    rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
+    comparison = inputs_comparison(graph, reverse.multiplications, 10_000)
+    rows += [((), line(text)) for text in (COUNT_RULE, comparison, WHY_REVERSE) if text]
+    return rows
+
+
+def _multiples(graph: GraphDescription, out, x, count: int, rankdir: str) -> Diagram:
+    """One small picture per path, in a grid, with the sum of the products beneath."""
+    if count > MAX_MULTIPLES:
+        raise ValueError(
+            f"{count} paths are too many for small multiples (at most {MAX_MULTIPLES}): "
+            f"draw_factorized(out, x) shows them all at once, grouped where they share nodes"
+        )
+    paths = path_sum(out, x, max_paths=MAX_MULTIPLES).paths
+    xname, oname = input_value(graph, x), input_value(graph, out)
+    dot = new_digraph(rankdir)
+    dot.attr(nodesep="0.15", ranksep="0.35", newrank="true")
+    dot.attr("node", shape="ellipse", fontsize="11", margin="0.04,0.02", height="0.3")
+    dot.attr("edge", fontsize="10", arrowsize="0.6")
+    columns = math.ceil(math.sqrt(len(paths))) if paths else 1
+    firsts, lasts = {}, {}
+    rows = [list(range(start, min(start + columns, len(paths)) + 1))
+            for start in range(1, len(paths) + 1, columns)]  # fmt: skip
+    for n, path in enumerate(paths, start=1):
+        on_path = set(edge_indices(graph, path))
+        colour = path_colour(n)
+        factors = "·".join(number(e.local_grad) for e in path.edges)
+        with dot.subgraph(name=f"cluster_{n}") as box:
+            box.attr(label=f"<<B>path {n}</B>: {escape(factors)} = <B>{number(path.product)}</B>>",
+                     labelloc="b", color=colour, penwidth="1.5", fontsize="12")  # fmt: skip
+            for node in graph.nodes:
+                ink = INK if node.value is x or node.value is out else MUTED
+                box.node(f"p{n}_{node.id}", label=escape(node.name), color=ink, fontcolor=ink)
+            for i, edge in enumerate(graph.edges):
+                ends = (f"p{n}_{edge.parent}", f"p{n}_{edge.child}")
+                if i in on_path:
+                    box.edge(*ends, color=colour, penwidth="3",
+                             label=escape(number(edge.local_grad)), fontcolor=INK)  # fmt: skip
+                else:
+                    box.edge(*ends, color=MUTED)
+        firsts[n] = f"p{n}_{graph.nodes[0].id}"
+        lasts[n] = f"p{n}_{graph.nodes[-1].id}"
+    # A grid: an invisible edge puts each picture after its left neighbour, and the first nodes
+    # of one column share a rank, so that the rows stack.
+    for row in rows:
+        for left, right in zip(row, row[1:], strict=False):
+            dot.edge(lasts[left], firsts[right], style="invis")
+    for column in range(columns):
+        with dot.subgraph() as same:
+            same.attr(rank="same")
+            for row in rows:
+                if column < len(row):
+                    same.node(firsts[row[column]])
+    total = sum(p.product for p in paths)
+    terms = " + ".join(number(p.product) for p in paths) or "0"
+    dot.attr(label=f"<<B>∂{escape(oname)}/∂{escape(xname)}</B> = sum over the {count} paths = "
+                   f"{escape(terms)} = <B>{escape(number(total))}</B>>",
+             labelloc="b", labeljust="c", fontsize="14")  # fmt: skip
+    return Diagram(dot.source)
