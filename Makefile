@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: lint
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
+
+# The pictures the README shows, regenerated (never drawn by hand).
+images: $(VENV)/.installed-demo
+	$(BIN)/python docs/make_images.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

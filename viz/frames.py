@@ -7,6 +7,7 @@ so that the eye follows the numbers rather than boxes moving about.
 
 from __future__ import annotations
 
+import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -60,56 +61,69 @@ def frames(
 
 
 def save_animation(
-    diagrams: list[Diagram], path: str | os.PathLike, seconds_per_frame: float = 1.2
+    diagrams: list[Diagram],
+    path: str | os.PathLike,
+    seconds_per_frame: float = 1.2,
+    dpi: float = 72,
 ) -> list[Path]:
     """Write a sequence of diagrams: ``backprop.gif`` as one animated GIF (looping, the last frame
     held three times as long), or ``step.svg`` / ``step.png`` as numbered files ``step-01.svg``,
-    ``step-02.svg``, ... Returns the paths written. GIF needs Pillow (a dependency of pathgrad)."""
+    ``step-02.svg``, ... Returns the paths written. ``dpi`` is the resolution of GIF and PNG
+    frames. GIF uses Pillow, a dependency of pathgrad."""
     path = Path(path)
     diagrams = list(diagrams)
     if not diagrams or not all(isinstance(d, Diagram) for d in diagrams):
         raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames)")
-    if not seconds_per_frame > 0:
-        raise ValueError(f"seconds_per_frame must be positive, got {seconds_per_frame!r}")
+    for name, value in (("seconds_per_frame", seconds_per_frame), ("dpi", dpi)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("gif", "svg", "png"):
         raise ValueError(
             f"save_animation writes .gif (one animated file) or .svg/.png (numbered files), "
             f"got {path.name!r}"
         )
-    images = _render_all(diagrams, "png" if fmt == "gif" else fmt)
-    if fmt != "gif":
-        width = len(str(len(images)))
-        written = []
-        for i, data in enumerate(images, start=1):
-            target = path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}")
-            target.write_bytes(data)
-            written.append(target)
-        return written
-    _write_gif(images, path, seconds_per_frame)
-    return [path]
+    if fmt == "gif":
+        _write_gif(_in_parallel(lambda d: _image(render(d.source, "png", dpi)), diagrams), path,
+                   seconds_per_frame)  # fmt: skip
+        return [path]
+    images = _in_parallel(lambda d: render(d.source, fmt, dpi if fmt == "png" else None), diagrams)
+    width = len(str(len(images)))
+    written = []
+    for i, data in enumerate(images, start=1):
+        target = path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}")
+        target.write_bytes(data)
+        written.append(target)
+    return written
 
 
-def _render_all(diagrams: list[Diagram], fmt: str) -> list[bytes]:
-    # Each render is a separate process: two at a time keep both cores busy.
+def _in_parallel(work, diagrams: list[Diagram]) -> list:
+    # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
+    # keep both cores busy.
     with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
-        return list(pool.map(lambda d: render(d.source, fmt), diagrams))
+        return list(pool.map(work, diagrams))
 
 
-def _write_gif(pngs: list[bytes], path: Path, seconds: float) -> None:
-    import io
-
+def _image(png: bytes):
     from PIL import Image
 
-    frames_ = [Image.open(io.BytesIO(data)).convert("RGB") for data in pngs]
-    width = max(f.width for f in frames_)
-    height = max(f.height for f in frames_)
-    canvas = []
-    for frame in frames_:  # one size for all, the picture at the top left as Graphviz drew it
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def _write_gif(images: list, path: Path, seconds: float) -> None:
+    from PIL import Image
+
+    width = max(im.width for im in images)
+    height = max(im.height for im in images)
+    # One palette for every frame, taken from the last (which has every colour the sweep uses):
+    # mapping onto it is ten times faster than choosing a palette per frame.
+    pages = []
+    for image in images:
         page = Image.new("RGB", (width, height), "white")
-        page.paste(frame, (0, 0))
-        canvas.append(page.quantize(colors=256, dither=Image.Dither.NONE))
-    durations = [int(seconds * 1000)] * len(canvas)
+        page.paste(image, (0, 0))  # the picture at the top left, as Graphviz drew it
+        pages.append(page)
+    palette = pages[-1].quantize(colors=255, dither=Image.Dither.NONE)
+    frames_ = [page.quantize(palette=palette, dither=Image.Dither.NONE) for page in pages]
+    durations = [int(seconds * 1000)] * len(frames_)
     durations[-1] *= 3
-    canvas[0].save(path, save_all=True, append_images=canvas[1:], duration=durations, loop=0,
-                   optimize=False)  # fmt: skip
+    frames_[0].save(path, save_all=True, append_images=frames_[1:], duration=durations, loop=0)

@@ -133,8 +133,9 @@ def _legend(graph, paths, count, out, x, xname, oname, max_paths, only):
     if paths:
         listed = path_sum(out, x, max_paths=max_paths)
         terms = " + ".join(number(p.product) for p in paths)
-        rows.append(((), line(f"sum over the {count} paths: {terms} = {number(listed.total)} "
-                              f"({listed.multiplications} multiplications)")))  # fmt: skip
+        which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
+        cost = f"{listed.multiplications} multiplications"
+        rows.append(((), line(f"{which} = {number(listed.total)} ({cost})")))
     else:
         rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
                               f"draw_factorized(out, x) groups them")))  # fmt: skip

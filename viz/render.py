@@ -54,9 +54,12 @@ def _beside_interpreter(name: str) -> str | None:
     return str(candidate) if candidate.is_file() and os.access(candidate, os.X_OK) else None
 
 
-def render(source: str, fmt: str) -> bytes:
-    """DOT text rendered to ``fmt`` ("svg", "png", "pdf") by the renderer found."""
+def render(source: str, fmt: str, dpi: float | None = None) -> bytes:
+    """DOT text rendered to ``fmt`` ("svg", "png", "pdf") by the renderer found; ``dpi`` sets
+    a PNG's resolution (the renderer's default, 96, when None)."""
     command = find_renderer(fmt) + [f"-T{fmt}"]
+    if dpi is not None:
+        command.append(f"-Gdpi={dpi:g}")
     try:
         done = subprocess.run(
             command, input=source.encode("utf-8"), capture_output=True, timeout=120, check=False

@@ -25,7 +25,7 @@ def test_no_expression_draws_the_classic_example(renderer, tmp_path, capsys):
 @pytest.mark.parametrize(
     "ext, magic", [("svg", b"<?xml"), ("png", b"\x89PNG"), ("dot", b"digraph")]
 )
-@pytest.mark.parametrize("view", ["graph", "forward", "reverse", "paths"])
+@pytest.mark.parametrize("view", ["graph", "forward", "reverse", "paths", "factorized"])
 def test_each_view_and_format(renderer, tmp_path, capsys, ext, magic, view):
     out = tmp_path / f"g.{ext}"
     assert main(["tanh(w*x + c)", "w=0.5", "x=2", "c=-1", "--view", view, "-o", str(out)]) == 0
@@ -50,6 +50,13 @@ def test_each_view_and_format(renderer, tmp_path, capsys, ext, magic, view):
         (["a*2", "a=1", "--wrt", "q"], "--wrt 'q' is not a variable"),
         (["a*2", "a=1", "-o", "g.jpg"], "'.jpg'"),
         (["2*3"], "no variables to differentiate by"),
+        (["a*2", "a=1", "--step", "1"], "--step goes with --view forward or reverse, not paths"),
+        (["a*a", "a=1", "--view", "reverse", "--step", "9"], "step must be an int from 0"),
+        (["a*2", "a=1", "--view", "graph", "--only", "1"], "--only goes with --view paths"),
+        (["a*a", "a=1", "--only", "3"], "only must be a path number from 1 to 2"),
+        (["a*2", "a=1", "--layout", "grid"], "unknown layout 'grid'"),
+        (["a*2", "a=1", "--view", "graph", "--animate", "x.gif"], "--animate goes with --view"),
+        (["a*2", "a=1", "--view", "reverse", "--animate", "x.mp4"], "--animate writes .gif"),
     ],
 )
 def test_rejections_exit_2_with_a_message_and_write_nothing(tmp_path, capsys, argv, words):
@@ -77,3 +84,25 @@ def test_runnable_as_python_dash_m_viz(tmp_path):
     assert "= 1·3 + 1·3 = 6" in done.stdout and out.read_text().startswith("digraph")
     bad = subprocess.run([sys.executable, "-m", "viz", "x.y"], capture_output=True, text=True)
     assert bad.returncode == 2 and "unexpected character '.'" in bad.stderr
+
+
+def test_a_step_of_the_reverse_sweep_from_the_command_line(renderer, tmp_path, capsys):
+    out = tmp_path / "step.dot"
+    assert main(["--view", "reverse", "--step", "3", "-o", str(out)]) == 0
+    source = out.read_text()
+    assert "(step 3 of 5)" in source and "dir=back" in source
+
+
+def test_the_paths_one_at_a_time_and_as_small_multiples(renderer, tmp_path, capsys):
+    only, multiples = tmp_path / "only.dot", tmp_path / "multiples.svg"
+    assert main(["--only", "2", "-o", str(only)]) == 0
+    assert "path 2 of 2" in only.read_text()
+    assert main(["--layout", "multiples", "-o", str(multiples)]) == 0
+    assert multiples.read_bytes().startswith(b"<?xml")
+
+
+def test_animate_writes_every_step_as_a_gif(renderer, tmp_path, capsys):
+    gif = tmp_path / "backprop.gif"
+    assert main(["--view", "reverse", "--animate", str(gif)]) == 0
+    assert gif.read_bytes().startswith(b"GIF89a")
+    assert f"wrote {gif}" in capsys.readouterr().out

@@ -1,0 +1,58 @@
+"""Regenerate the pictures the README shows: ``make images`` (never drawn by hand).
+
+Rendered by graphviz-pure, which writes the same bytes on every platform.
+"""
+
+import os
+from pathlib import Path
+
+from autograd import Value
+from viz import draw_factorized, draw_forward, draw_paths, draw_reverse, frames, save_animation
+
+HERE = Path(__file__).resolve().parent / "images"
+
+
+def classic():
+    a, b = Value(2.0, "a"), Value(1.0, "b")
+    c = a + b
+    c.label = "c"
+    d = b + 1
+    d.label = "d"
+    e = c * d
+    e.label = "e"
+    return b, e
+
+
+def three_by_three(symbols: bool):
+    numbers = (2, 3, 5, 7, 11, 13)
+    m = [Value(v, s) for v, s in zip(numbers, "αβγδεζ", strict=True)] if symbols else numbers
+    x = Value(1.0, "X")
+    y = m[0] * x + m[1] * x + m[2] * x
+    y.label = "Y"
+    z = m[3] * y + m[4] * y + m[5] * y
+    z.label = "Z"
+    return x, z
+
+
+def main() -> None:
+    os.environ.setdefault("PATHGRAD_RENDERER", "graphviz-pure")
+    HERE.mkdir(parents=True, exist_ok=True)
+    b, e = classic()
+    x, z = three_by_three(symbols=False)
+    xs, zs = three_by_three(symbols=True)
+    pictures = {
+        "classic_paths.png": draw_paths(e, b),
+        "classic_forward.png": draw_forward(e, b),
+        "classic_reverse.png": draw_reverse(e),
+        "classic_reverse_step3.png": draw_reverse(e, step=3),
+        "three_by_three_paths.png": draw_paths(z, x),
+        "three_by_three_multiples.png": draw_paths(z, x, layout="multiples"),
+        "three_by_three_factorized.png": draw_factorized(zs, xs),
+    }
+    for name, diagram in pictures.items():
+        print("wrote", diagram.save(HERE / name))
+    print("wrote", *save_animation(frames(e, mode="reverse"), HERE / "classic_backprop.gif"))
+
+
+if __name__ == "__main__":
+    main()
