@@ -41,12 +41,16 @@ def escape(text: str) -> str:
     """Text made safe for a Graphviz HTML-like label and for the SVG it becomes.
 
     Markup characters become entities; a newline becomes a line break; characters that XML cannot
-    carry (control characters, surrogates) are shown as visible escapes like \\x07.
+    carry (control characters, surrogates) are shown as visible escapes like \\x07; a backslash is
+    doubled, since Graphviz expands \\N, \\G and the like even inside HTML-like labels (and
+    even when written as an entity).
     """
     out = []
     for ch in text:
         if ch == "\n":
             out.append("<BR/>")
+        elif ch == "\\":
+            out.append("\\\\")
         elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
             out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
         else:
