@@ -38,7 +38,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
 
 # The pictures the README shows, regenerated (never drawn by hand).
-images: $(VENV)/.installed-demo
+images: $(VENV)/.installed-dev
 	$(BIN)/python docs/make_images.py
 
 clean:

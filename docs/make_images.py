@@ -4,10 +4,20 @@ Rendered by graphviz-pure, which writes the same bytes on every platform.
 """
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from autograd import Value
-from viz import draw_factorized, draw_forward, draw_paths, draw_reverse, frames, save_animation
+from viz import (
+    draw_factorized,
+    draw_forward,
+    draw_paths,
+    draw_reverse,
+    frames,
+    player,
+    save_animation,
+)
 
 HERE = Path(__file__).resolve().parent / "images"
 
@@ -52,6 +62,26 @@ def main() -> None:
     for name, diagram in pictures.items():
         print("wrote", diagram.save(HERE / name))
     print("wrote", *save_animation(frames(e, mode="reverse"), HERE / "classic_backprop.gif"))
+    screenshot_of_the_player(player(e, b), HERE / "player.png")
+
+
+def screenshot_of_the_player(page, target: Path, step: int = 9) -> None:
+    """The player in headless Chromium (the system's, driven by Playwright) at a middle step."""
+    from playwright.sync_api import sync_playwright
+
+    browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser_path is None:
+        raise SystemExit("the player's screenshot needs Chromium: apt-get install chromium")
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        html = page.save(Path(folder) / "backprop.html")
+        browser = p.chromium.launch(executable_path=browser_path)
+        tab = browser.new_page(viewport={"width": 1100, "height": 640})
+        tab.goto(html.as_uri())
+        for _ in range(step):
+            tab.keyboard.press("ArrowRight")
+        tab.screenshot(path=str(target))
+        browser.close()
+    print("wrote", target)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline S
 - ``draw_factorized(out, x)``: the same paths regrouped where they all meet,
   (2+3+5)·(7+11+13) instead of nine products;
 - ``frames(out, ...)`` and ``save_animation``: a sweep step by step, as GIF or numbered files;
+- ``player(out, wrt=None)``: one self-contained web page stepping through the forward pass, the
+  reverse sweep and the paths, with previous/next/play and the keyboard;
 - ``explain(out, x)``: the same derivation as text.
 """
 
@@ -17,6 +19,7 @@ from .describe import GraphTooLargeError, describe
 from .factorized import draw_factorized
 from .frames import frames, save_animation
 from .path_views import draw_paths
+from .player import player
 from .render import Diagram, RendererNotFoundError
 from .views import draw_dot, draw_forward, draw_graph, draw_reverse, explain
 
@@ -33,5 +36,6 @@ __all__ = [
     "draw_reverse",
     "explain",
     "frames",
+    "player",
     "save_animation",
 ]

@@ -5,6 +5,7 @@ gradviz                      # the classic example above
 python -m viz --view reverse "tanh(w*x + c)" w=0.5 x=2 c=-1 -o net.png
 gradviz --view reverse --step 3 -o step3.png      # the reverse sweep after three steps
 gradviz --view reverse --animate backprop.gif     # every step, as an animated GIF
+gradviz "(a+b)*(b+1)" a=2 b=1 --html e.html        # the backprop player, one web page
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .expr import ParseError, parse
 from .factorized import draw_factorized
 from .frames import frames, save_animation
 from .path_views import LAYOUTS, draw_paths
+from .player import player
 from .render import RendererNotFoundError, format_of
 from .views import draw_forward, draw_graph, draw_reverse, explain
 
@@ -64,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         "--animate",
         metavar="FILE",
         help="forward/reverse/paths: write every step, as FILE.gif or numbered FILE-01.svg ...",
+    )
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the backprop player: one web page stepping through the sweeps (FILE.html)",
     )
     p.add_argument(
         "--max-nodes",
@@ -131,7 +138,9 @@ def run(argv: list[str]) -> int:
     x = leaves[wrt]
     _check_view_options(args)
     try:
-        if args.animate:
+        if args.html:
+            page = player(out, x, args.rankdir, args.max_nodes)
+        elif args.animate:
             sequence = frames(out, x, args.view, args.rankdir, args.max_nodes)
         else:
             diagram = _draw(args, out, x)
@@ -142,7 +151,9 @@ def run(argv: list[str]) -> int:
     print(f"out = {text}  at  " + ", ".join(f"{k}={values[k]:g}" for k in expression.variables))
     print(explain(out, x))
     try:
-        if args.animate:
+        if args.html:
+            written = [page.save(Path(args.html))]
+        elif args.animate:
             written = save_animation(sequence, Path(args.animate))
         else:
             written = [diagram.save(Path(args.output))]
@@ -164,6 +175,10 @@ def _check_view_options(args: argparse.Namespace) -> None:
         raise UsageError(f"unknown layout {args.layout!r}: use graph or multiples")
     if args.layout != "graph" and args.view != "paths":
         raise UsageError(f"--layout goes with --view paths, not {args.view}")
+    if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"--html writes a .html page, got {args.html!r}")
+    if args.html and args.animate:
+        raise UsageError("--html and --animate each write their own file: choose one")
     if args.animate:
         if args.view not in ANIMATED:
             raise UsageError(f"--animate goes with --view {', '.join(ANIMATED)}, not {args.view}")

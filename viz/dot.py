@@ -86,6 +86,7 @@ class NodeStyle:
     badge_fill: str = ""
     border: str = ""  # an outline colour (drawn thicker) for nodes a view points at
     muted: bool = False
+    data_hidden: bool = False  # the value not computed yet (the forward pass, step by step)
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def node_table(node: NodeInfo, style: NodeStyle) -> str:
     if style.badge:
         badge = Span(style.badge, "#FFFFFF" if style.badge_fill else ink, bold=True)
         cells = f'<TD{CELL} BGCOLOR="{style.badge_fill or fill}">{markup((badge,))}</TD>' + cells
-    data = line("data " + number(node.data), colour=ink)
+    data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     rows = [f"<TR>{cells}</TR>"]
     rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in (data, *style.rows)]
     # The outline is always there (white unless set), so highlighting never changes the size.

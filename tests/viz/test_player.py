@@ -1,0 +1,140 @@
+"""The backprop player: one self-contained page, checked as text and driven in a real browser."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from viz import GraphTooLargeError, player
+from viz.cli import main
+from viz.player import Player
+
+HOSTILE = "</script><script>alert(1)</script>"
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def classic_page(tmp_path: Path, label_a: str = "a") -> Path:
+    a, b = Value(2.0, label_a), Value(1.0, "b")
+    c = a + b
+    c.label = "c"
+    d = b + 1
+    d.label = "d"
+    e = c * d
+    e.label = "e"
+    return player(e, b).save(tmp_path / "backprop.html")
+
+
+def test_the_page_is_one_file_with_nothing_to_fetch(renderer, tmp_path):
+    page = classic_page(tmp_path).read_text()
+    assert list(tmp_path.iterdir()) == [tmp_path / "backprop.html"]
+    for fetch in ("src=", "<link", "@import", "url(", "https://", "//cdn"):
+        assert fetch not in page
+    assert page.count("<figure") == 6 + 6 + 4  # forward pass, reverse sweep, paths
+
+
+def test_a_hostile_label_stays_text_in_the_page_and_its_data(renderer, tmp_path):
+    page = classic_page(tmp_path, HOSTILE).read_text()
+    assert page.count("<script") == 2  # the page's own data and code, nothing injected
+    assert "alert(1)</script>" not in page
+
+
+def test_the_player_has_the_size_guard_and_says_what_it_saves_to(tmp_path):
+    y = Value(1.0, "y")
+    for _ in range(60):
+        y = y * 1.5
+    with pytest.raises(GraphTooLargeError, match="61 nodes, more than max_nodes=60"):
+        player(y)
+    small = player(Value(2.0, "x") * 3)
+    assert isinstance(small, Player) and "steps" in repr(small)
+    with pytest.raises(ValueError, match="saved as .html"):
+        small.save(tmp_path / "page.txt")
+
+
+def test_in_jupyter_the_page_is_an_isolated_frame(renderer):
+    x = Value(2.0, "x")
+    shown = player(x * x)._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown
+
+
+def test_gradviz_writes_the_player(renderer, tmp_path, capsys):
+    page = tmp_path / "e.html"
+    assert main(["(a+b)*(b+1)", "a=2", "b=1", "--html", str(page)]) == 0
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    assert main(["a*2", "a=1", "--html", str(tmp_path / "e.txt")]) == 2
+
+
+# --- in a real browser -------------------------------------------------------------------------
+@pytest.fixture
+def browser_page(tmp_path, monkeypatch):
+    """The classic example's player open in headless Chromium, with its console and requests."""
+    if chromium() is None:
+        pytest.skip("no Chromium on PATH: install it (apt-get install chromium) to run this test")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    monkeypatch.delenv("PATHGRAD_RENDERER", raising=False)
+    path = classic_page(tmp_path, HOSTILE)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium())
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        log = {"errors": [], "requests": [], "dialogs": []}
+        page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: log["errors"].append(str(e)))
+        page.on("request", lambda r: log["requests"].append(r.url))
+        page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        yield page, log, path
+        browser.close()
+
+
+def adjoint_of_b(page) -> str:
+    """What the visible step shows as b's adjoint: its text, or "" while it is not drawn."""
+    return page.evaluate(
+        """() => {
+        const figure = document.querySelector("figure.step:not([hidden])");
+        for (const text of figure.querySelectorAll("g.node text")) {
+            if (text.textContent.startsWith("∂e/∂b =")) {
+                return text.getAttribute("fill") === "#ffffff" ? "" : text.textContent;
+            }
+        }
+        return "";
+    }"""
+    )
+
+
+def test_clicking_through_the_reverse_sweep_fills_in_b_when_the_sweep_reaches_it(browser_page):
+    page, log, _ = browser_page
+    seen = []
+    while page.text_content("#chapter") != "paths":
+        if page.text_content("#chapter") == "reverse sweep":
+            seen.append(adjoint_of_b(page))
+        page.click("#next")
+    # the reverse sweep: before it starts, then e (the seed), d, c, b, a
+    assert seen[:4] == ["", "", "", ""]
+    assert seen[4:] == ["∂e/∂b = 2 + 3 = 5", "∂e/∂b = 2 + 3 = 5"]
+    assert log["errors"] == [] and log["dialogs"] == []
+    assert log["requests"] == [page.url]
+
+
+def test_the_keyboard_steps_and_the_caption_says_what_each_step_computes(browser_page):
+    page, log, _ = browser_page
+    assert page.text_content("#counter") == "step 1 of 16"
+    for _ in range(4):  # the forward pass: before it, then a, b, c, d
+        page.keyboard.press("ArrowRight")
+    assert page.text_content("#counter") == "step 5 of 16"
+    assert page.text_content("#caption") == "d = b + 1 = 1 + 1 = 2"
+    page.keyboard.press("ArrowLeft")
+    assert page.text_content("#counter") == "step 4 of 16"
+    page.fill("#slider", "15")
+    page.dispatch_event("#slider", "input")
+    assert page.text_content("#chapter") == "paths"
+    assert page.text_content("#counter") == "step 16 of 16"
+    assert log["errors"] == []
+
+
+def test_a_hostile_label_shows_as_text_in_the_browser(browser_page):
+    page, log, _ = browser_page
+    assert HOSTILE in page.text_content("figure.step:not([hidden])")
+    assert log["dialogs"] == []

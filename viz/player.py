@@ -1,0 +1,232 @@
+"""The backprop player: one self-contained web page that steps through a graph.
+
+Three chapters: the forward pass (values appear node by node in topological order), the reverse
+sweep (adjoints appear node by node, the edge contributions lit as they are added) and, when a
+variable is given, the paths from it one by one, their sum and the factorized grouping. Each step
+is a diagram of the same layout (the views' ``step=k`` pictures), rendered to SVG and inlined with
+a few lines of plain JavaScript: no network request, works from ``file://`` and in Jupyter.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+from autograd import Value, count_paths
+
+from .describe import GraphDescription, describe, number, symbol
+from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
+from .frames import MAX_MULTIPLES, _in_parallel, frames
+from .labels import local_text
+from .render import Diagram, render
+
+DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
+
+
+def forward_pass_frames(graph: GraphDescription, rankdir: str = "LR") -> list[Diagram]:
+    """The forward pass: step k shows the values of the first k nodes in topological order."""
+    entering: dict[str, list[int]] = {n.id: [] for n in graph.nodes}
+    for i, edge in enumerate(graph.edges):
+        entering[edge.child].append(i)
+    texts = ["before the forward pass: no values yet"]
+    texts += [_computation(graph, node.id) for node in graph.nodes]
+    diagrams = []
+    for k in range(len(graph.nodes) + 1):
+        done = {n.id for n in graph.nodes[:k]}
+        current = graph.nodes[k - 1].id if k else None
+        nodes = {
+            n.id: NodeStyle(data_hidden=n.id not in done, badge=str(i + 1),
+                            badge_fill=BLUE if n.id in done else MUTED,
+                            fill=HIGHLIGHT_FILL if n.id == current else "",
+                            border=BLUE if n.id == current else "")
+            for i, n in enumerate(graph.nodes)
+        }  # fmt: skip
+        active = set(entering[current]) if current else set()
+        edges = [
+            EdgeStyle((line(local_text(graph, i), colour=MUTED),),
+                      (BLUE,) if i in active else (MUTED,), width=3 if i in active else 1.2)
+            for i in range(len(graph.edges))
+        ]  # fmt: skip
+        title = f"forward pass: values in topological order (step {k} of {len(graph.nodes)})"
+        caption_width = max(280, int(6.6 * max(map(len, texts))) + 16)
+        scene = Scene(graph, nodes, edges, title, (), Caption(texts[k], caption_width), rankdir)
+        diagrams.append(Diagram(build_dot(scene), texts[k]))
+    return diagrams
+
+
+def _computation(graph: GraphDescription, node_id: str) -> str:
+    """"c = a + b = 2 + 1 = 3": how the forward pass computes one node."""
+    node = graph.node(node_id)
+    v = node.value
+    name = symbol(node.name)
+    if not v.parents:
+        return f"{name} = {number(v.data)}: an input"
+    names = [symbol(graph.node_of(p).name) for p in v.parents]
+    values = [number(p.data) for p in v.parents]
+    if len(names) == 2:
+        formula = f" {node.op} ".join(names)
+        return f"{name} = {formula} = {f' {node.op} '.join(values)} = {number(v.data)}"
+    if "x" in node.op and node.op != v.op:  # an operation with a constant: "x + 1", "2 / x"
+        formula = re.sub(r"\bx\b", names[0], node.op)
+        numbers = re.sub(r"\bx\b", values[0], node.op)
+        return f"{name} = {formula} = {numbers} = {number(v.data)}"
+    return f"{name} = {node.op}({names[0]}) = {node.op}({values[0]}) = {number(v.data)}"
+
+
+class Player:
+    """A sequence of chapters of diagrams, shown as one self-contained page."""
+
+    def __init__(self, chapters: list[tuple[str, list[Diagram]]], title: str) -> None:
+        self.chapters = chapters
+        self.title = title
+
+    @property
+    def steps(self) -> list[tuple[str, Diagram]]:
+        """Every step: (its chapter's name, its diagram), first to last."""
+        return [(name, d) for name, diagrams in self.chapters for d in diagrams]
+
+    def html(self) -> str:
+        """The page: the SVG of every step, the controls, and the script that steps through."""
+        steps = self.steps
+        svgs = _in_parallel(lambda step: _inline_svg(render(step[1].source, "svg")), steps)
+        figures = "\n".join(
+            f'<figure class="step" data-step="{i}"{"" if i == 0 else " hidden"}>{svg}</figure>'
+            for i, svg in enumerate(svgs)
+        )
+        data = {"chapters": [name for name, _ in steps], "texts": [d.text for _, d in steps]}
+        return PAGE.format(
+            title=html.escape(self.title),
+            last=len(steps) - 1,
+            figures=figures,
+            data=_script_json(data),
+            script=SCRIPT,
+        )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` (.html), one file with nothing to fetch."""
+        path = Path(path)
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"a player is saved as .html, got {path.name!r}")
+        page = self.html()
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        # In Jupyter the page runs in an iframe of its own, so that its script and styles stay in
+        # it and several players on one notebook do not share ids.
+        return (
+            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" '
+            'style="width:100%;height:640px;border:0" sandbox="allow-scripts"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<Player: {len(self.steps)} steps; .save('backprop.html') to open it in a browser>"
+
+
+def player(
+    out: Value, wrt: Value | None = None, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES
+) -> Player:
+    """A ``Player`` stepping through out's forward pass and reverse sweep, and with ``wrt`` the
+    paths from it one by one (when there are at most 12), their sum and the factorized view.
+
+    ``.save("backprop.html")`` writes one self-contained page; in Jupyter it shows inline.
+    Raises ``GraphTooLargeError`` past ``max_nodes`` (60: every step draws the whole graph).
+    """
+    graph = describe(out, max_nodes)
+    if wrt is not None and not isinstance(wrt, Value):
+        raise TypeError(f"wrt must be a Value or None, got {type(wrt).__name__}")
+    chapters = [
+        ("forward pass", forward_pass_frames(graph, rankdir)),
+        ("reverse sweep", frames(out, mode="reverse", rankdir=rankdir, max_nodes=max_nodes)),
+    ]
+    if wrt is not None and 1 <= count_paths(out, wrt) <= MAX_MULTIPLES:
+        chapters.append(("paths", frames(out, wrt, "paths", rankdir, max_nodes)))
+    return Player(chapters, f"backpropagation through {graph.nodes[-1].name}")
+
+
+def _inline_svg(svg: bytes) -> str:
+    """An SVG document as an element to inline: without its XML prolog and DOCTYPE."""
+    text = svg.decode("utf-8")
+    return text[text.index("<svg") :]
+
+
+def _script_json(data: object) -> str:
+    """JSON that is safe inside <script>: no "</script>" or "<!--" can end it early."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+SCRIPT = """
+(function () {
+  const data = JSON.parse(document.getElementById("player-data").textContent);
+  const steps = Array.from(document.querySelectorAll("figure.step"));
+  const slider = document.getElementById("slider");
+  const caption = document.getElementById("caption");
+  const chapter = document.getElementById("chapter");
+  const counter = document.getElementById("counter");
+  const playButton = document.getElementById("play");
+  let current = 0, timer = null;
+  function show(k) {
+    current = Math.max(0, Math.min(steps.length - 1, k));
+    steps.forEach((step, i) => { step.hidden = i !== current; });
+    slider.value = current;
+    caption.textContent = data.texts[current];
+    chapter.textContent = data.chapters[current];
+    counter.textContent = "step " + (current + 1) + " of " + steps.length;
+  }
+  function pause() { clearInterval(timer); timer = null; playButton.textContent = "play"; }
+  function play() {
+    if (current === steps.length - 1) show(0);
+    playButton.textContent = "pause";
+    const advance = () => (current === steps.length - 1 ? pause() : show(current + 1));
+    timer = setInterval(advance, 1200);
+  }
+  document.getElementById("prev").onclick = () => { pause(); show(current - 1); };
+  document.getElementById("next").onclick = () => { pause(); show(current + 1); };
+  playButton.onclick = () => (timer ? pause() : play());
+  slider.oninput = () => { pause(); show(Number(slider.value)); };
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowRight") { pause(); show(current + 1); }
+    else if (event.key === "ArrowLeft") { pause(); show(current - 1); }
+    else if (event.key === " ") { event.preventDefault(); timer ? pause() : play(); }
+    else return;
+  });
+  show(0);
+})();
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
+#controls {{ display: flex; gap: 0.5em; align-items: center; margin: 0.5em 0; }}
+#controls button {{ font-size: 1em; padding: 0.3em 0.9em; }}
+#slider {{ flex: 1; }}
+#chapter {{ font-weight: bold; }}
+#caption {{ font-size: 1.2em; min-height: 1.5em; }}
+figure.step {{ margin: 0; overflow-x: auto; }}
+figure.step svg {{ max-width: 100%; height: auto; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div id="controls">
+<button id="prev" title="previous step (left arrow)">previous</button>
+<button id="play" title="play or pause (space)">play</button>
+<button id="next" title="next step (right arrow)">next</button>
+<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
+<span id="chapter"></span> <span id="counter"></span>
+</div>
+{figures}
+<p id="caption"></p>
+<script type="application/json" id="player-data">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
