@@ -17,27 +17,22 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def classic_page(tmp_path: Path, label_a: str = "a") -> Path:
-    a, b = Value(2.0, label_a), Value(1.0, "b")
-    c = a + b
-    c.label = "c"
-    d = b + 1
-    d.label = "d"
-    e = c * d
-    e.label = "e"
+def classic_page(tmp_path: Path, classic, label_a: str = "a") -> Path:
+    a, b, *_, e = classic
+    a.label = label_a
     return player(e, b).save(tmp_path / "backprop.html")
 
 
-def test_the_page_is_one_file_with_nothing_to_fetch(renderer, tmp_path):
-    page = classic_page(tmp_path).read_text()
+def test_the_page_is_one_file_with_nothing_to_fetch(renderer, tmp_path, classic):
+    page = classic_page(tmp_path, classic).read_text()
     assert list(tmp_path.iterdir()) == [tmp_path / "backprop.html"]
     for fetch in ("src=", "<link", "@import", "url(", "https://", "//cdn"):
         assert fetch not in page
     assert page.count("<figure") == 6 + 6 + 4  # forward pass, reverse sweep, paths
 
 
-def test_a_hostile_label_stays_text_in_the_page_and_its_data(renderer, tmp_path):
-    page = classic_page(tmp_path, HOSTILE).read_text()
+def test_a_hostile_label_stays_text_in_the_page_and_its_data(renderer, tmp_path, classic):
+    page = classic_page(tmp_path, classic, HOSTILE).read_text()
     assert page.count("<script") == 2  # the page's own data and code, nothing injected
     assert "alert(1)</script>" not in page
 
@@ -69,13 +64,13 @@ def test_gradviz_writes_the_player(renderer, tmp_path, capsys):
 
 # --- in a real browser -------------------------------------------------------------------------
 @pytest.fixture
-def browser_page(tmp_path, monkeypatch):
+def browser_page(tmp_path, monkeypatch, classic):
     """The classic example's player open in headless Chromium, with its console and requests."""
     if chromium() is None:
         pytest.skip("no Chromium on PATH: install it (apt-get install chromium) to run this test")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     monkeypatch.delenv("PATHGRAD_RENDERER", raising=False)
-    path = classic_page(tmp_path, HOSTILE)
+    path = classic_page(tmp_path, classic, HOSTILE)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium())
         page = browser.new_page(viewport={"width": 1200, "height": 800})
