@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check autograd nn viz tests benchmarks
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=10
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py

@@ -26,6 +26,7 @@ that enter out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .graph import descendants_in, edges, reverse_sweep, topological_order
@@ -119,11 +120,17 @@ def count_paths(out: Value, x: Value) -> int:
     paths(x) = 1, and paths(node) = the sum of paths(parent) over the node's incoming edges.
     """
     _check(out, x)
+    return _paths_from(descendants_in(topological_order(out), [x]), x).get(out, 0)
+
+
+def _paths_from(below: list[Value], x: Value) -> dict[Value, int]:
+    """The number of paths from x to each node of ``below`` (x and what depends on it, in
+    topological order), an edge used twice counting twice."""
     counts = {x: 1}
-    for node in descendants_in(topological_order(out), [x]):
+    for node in below:
         if node is not x:
             counts[node] = sum(counts.get(p, 0) for p in edges(node)[::2])
-    return counts.get(out, 0)
+    return counts
 
 
 def path_sum(out: Value, x: Value, max_paths: int = 10_000) -> PathSum:
@@ -251,10 +258,7 @@ def factorize(out: Value, x: Value, max_paths: int = 10_000) -> Factorization:
     order = descendants_in(topological_order(out), [x])
     if not order or order[-1] is not out:
         return Factorization(out, x, (), (), 0.0)
-    # paths from x to each node, then from each node to out (edges counted with repetition)
-    from_x = {x: 1}
-    for node in order[1:]:
-        from_x[node] = sum(from_x.get(p, 0) for p in edges(node)[::2])
+    from_x = _paths_from(order, x)
     to_out = dict.fromkeys(order, 0)
     to_out[out] = 1
     for node in reversed(order):
@@ -266,7 +270,5 @@ def factorize(out: Value, x: Value, max_paths: int = 10_000) -> Factorization:
     segments = tuple(
         path_sum(end, start, max_paths) for start, end in zip(shared, shared[1:], strict=False)
     )
-    total = 1.0
-    for segment in segments:
-        total *= segment.total
+    total = math.prod((s.total for s in segments), start=1.0)
     return Factorization(out, x, shared, segments, total)

@@ -84,8 +84,7 @@ class NodeStyle:
     fill: str = ""  # the header's fill; by default one for leaves and one for operations
     badge: str = ""  # a number before the name (the order a sweep visits the node in)
     badge_fill: str = ""
-    border: str = ""  # an outline colour (drawn thicker) for nodes a view points at
-    muted: bool = False
+    border: str = ""  # an outline colour for the node a view points at
     data_hidden: bool = False  # the value not computed yet (the forward pass, step by step)
 
 
@@ -108,6 +107,11 @@ class Caption:
     text: str
     width: int  # points
     lines: int = 1
+
+    @classmethod
+    def fitting(cls, text: str, every: Sequence[str]) -> Caption:
+        """``text`` in a box wide enough for the longest of ``every`` caption of a sequence."""
+        return cls(text, max(280, int(6.6 * max(map(len, every), default=0)) + 16))
 
 
 @dataclass(frozen=True)
@@ -177,14 +181,13 @@ def markup(spans: Line) -> str:
 
 def node_table(node: NodeInfo, style: NodeStyle) -> str:
     fill = style.fill or (OP_FILL if node.op else LEAF_FILL)
-    ink = MUTED if style.muted else ""
-    head = [Span(node.name, ink, bold=True), Span(f" = {node.op}" if node.op else " (leaf)", ink)]
+    head = [Span(node.name, bold=True), Span(f" = {node.op}" if node.op else " (leaf)")]
     span = ' COLSPAN="2"' if style.badge else ""
     cells = f'<TD{CELL} BGCOLOR="{fill}">{markup(tuple(head))}</TD>'
     if style.badge:
-        badge = Span(style.badge, "#FFFFFF" if style.badge_fill else ink, bold=True)
+        badge = Span(style.badge, "#FFFFFF" if style.badge_fill else "", bold=True)
         cells = f'<TD{CELL} BGCOLOR="{style.badge_fill or fill}">{markup((badge,))}</TD>' + cells
-    data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
+    data = line("data " + number(node.data), hidden=style.data_hidden)
     rows = [f"<TR>{cells}</TR>"]
     rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in (data, *style.rows)]
     # The outline is always there (white unless set), so highlighting never changes the size.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from autograd import (
     Factorization,
-    TooManyPathsError,
     Value,
     count_paths,
     factorize,
@@ -62,10 +61,7 @@ def draw_factorized(
     rankdir = check_rankdir(rankdir)
     if not isinstance(x, Value):
         raise TypeError(f"x must be the Value to differentiate by, got {type(x).__name__}")
-    try:
-        fact = factorize(out, x, max_paths)
-    except TooManyPathsError as err:
-        raise TooManyPathsError(err.count, max_paths) from None
+    fact = factorize(out, x, max_paths)
     sw = sweep(graph, "forward", x)
     values = {s.node: s.value for s in sw.steps}
     shared = [graph.node_of(v).id for v in fact.shared]

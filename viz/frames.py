@@ -84,10 +84,10 @@ def save_animation(
             f"got {path.name!r}"
         )
     if fmt == "gif":
-        _write_gif(_in_parallel(lambda d: _image(render(d.source, "png", dpi)), diagrams), path,
+        _write_gif(in_parallel(lambda d: _image(render(d.source, "png", dpi)), diagrams), path,
                    seconds_per_frame)  # fmt: skip
         return [path]
-    images = _in_parallel(lambda d: render(d.source, fmt, dpi if fmt == "png" else None), diagrams)
+    images = in_parallel(lambda d: render(d.source, fmt, dpi if fmt == "png" else None), diagrams)
     width = len(str(len(images)))
     written = []
     for i, data in enumerate(images, start=1):
@@ -97,7 +97,7 @@ def save_animation(
     return written
 
 
-def _in_parallel(work, diagrams: list[Diagram]) -> list:
+def in_parallel(work, diagrams: list[Diagram]) -> list:
     # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
     # keep both cores busy.
     with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:

@@ -36,6 +36,7 @@ from .labels import (
     route,
 )
 from .render import Diagram
+from .views import explain
 
 LAYOUTS = ("graph", "multiples")
 MAX_MULTIPLES = 12
@@ -86,7 +87,8 @@ def draw_paths(
         )
     if layout == "multiples":
         return _multiples(graph, out, x, count, rankdir)
-    paths = path_sum(out, x, max_paths=max_paths).paths if count <= max_paths else ()
+    listed = path_sum(out, x, max_paths=max_paths) if count <= max_paths else None
+    paths = listed.paths if listed else ()
     through: dict[int, list[int]] = {}
     for number_, path in enumerate(paths, start=1):
         for i in edge_indices(graph, path):
@@ -110,18 +112,17 @@ def draw_paths(
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
-    legend = _legend(graph, paths, count, out, x, xname, oname, max_paths, only)
+    legend = _legend(graph, listed, count, out, x, xname, oname, max_paths, only)
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
     scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir)
-    from .views import explain  # explain reads the factorized view; imported late, no cycle
-
     return Diagram(build_dot(scene), explain(out, x))
 
 
-def _legend(graph, paths, count, out, x, xname, oname, max_paths, only):
+def _legend(graph, listed, count, out, x, xname, oname, max_paths, only):
     rows = []
+    paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
         factors = "·".join(number(e.local_grad) for e in path.edges)
         faded = only is not None and n != only
@@ -130,8 +131,7 @@ def _legend(graph, paths, count, out, x, xname, oname, max_paths, only):
             ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
         )
     forward, reverse = forward_mode(out, x), reverse_mode(out)
-    if paths:
-        listed = path_sum(out, x, max_paths=max_paths)
+    if listed:
         terms = " + ".join(number(p.product) for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
         cost = f"{listed.multiplications} multiplications"

@@ -19,7 +19,7 @@ from autograd import Value, count_paths
 
 from .describe import GraphDescription, describe, number, symbol
 from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
-from .frames import MAX_MULTIPLES, _in_parallel, frames
+from .frames import MAX_MULTIPLES, frames, in_parallel
 from .labels import local_text
 from .render import Diagram, render
 
@@ -51,14 +51,13 @@ def forward_pass_frames(graph: GraphDescription, rankdir: str = "LR") -> list[Di
             for i in range(len(graph.edges))
         ]  # fmt: skip
         title = f"forward pass: values in topological order (step {k} of {len(graph.nodes)})"
-        caption_width = max(280, int(6.6 * max(map(len, texts))) + 16)
-        scene = Scene(graph, nodes, edges, title, (), Caption(texts[k], caption_width), rankdir)
+        scene = Scene(graph, nodes, edges, title, (), Caption.fitting(texts[k], texts), rankdir)
         diagrams.append(Diagram(build_dot(scene), texts[k]))
     return diagrams
 
 
 def _computation(graph: GraphDescription, node_id: str) -> str:
-    """"c = a + b = 2 + 1 = 3": how the forward pass computes one node."""
+    """How the forward pass computes one node: "c = a + b = 2 + 1 = 3"."""
     node = graph.node(node_id)
     v = node.value
     name = symbol(node.name)
@@ -91,7 +90,7 @@ class Player:
     def html(self) -> str:
         """The page: the SVG of every step, the controls, and the script that steps through."""
         steps = self.steps
-        svgs = _in_parallel(lambda step: _inline_svg(render(step[1].source, "svg")), steps)
+        svgs = in_parallel(lambda step: _inline_svg(render(step[1].source, "svg")), steps)
         figures = "\n".join(
             f'<figure class="step" data-step="{i}"{"" if i == 0 else " hidden"}>{svg}</figure>'
             for i, svg in enumerate(svgs)

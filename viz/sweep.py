@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from autograd import Value, forward_mode, reverse_mode
 
 from .describe import GraphDescription, number, symbol
+from .labels import input_value
 
 MODES = ("forward", "reverse")
 
@@ -143,7 +144,7 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
         raise TypeError(f"forward mode needs the input x as a Value, got {type(x).__name__}")
     result = forward_mode(out, x)
     x_id = next((n.id for n in graph.nodes if n.value is x), None)
-    wrt = symbol(graph.node(x_id).name) if x_id else symbol(x.label or "x")
+    wrt = input_value(graph, x)
     reached = {x_id} if x_id else set()
     entering: dict[str, list[int]] = {n.id: [] for n in graph.nodes}
     for i, edge in enumerate(graph.edges):

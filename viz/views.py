@@ -9,7 +9,15 @@ the sweep completes it; each edge carries its local derivative and what it contr
 
 from __future__ import annotations
 
-from autograd import Value, count_paths, factorize, forward_mode, path_sum, reverse_mode
+from autograd import (
+    TooManyPathsError,
+    Value,
+    count_paths,
+    factorize,
+    forward_mode,
+    path_sum,
+    reverse_mode,
+)
 from autograd import topological_order as _order
 
 from .describe import DEFAULT_MAX_NODES, describe, node_names, number, symbol
@@ -164,7 +172,7 @@ def sweep_scene(sw: Sweep, step: int | None, rankdir: str) -> tuple[str, str]:
         title += f" (step {k} of {n})"
         texts = [step_caption(sw, i) for i in range(n + 1)]
         words = texts[k]
-        caption = Caption(words, width=max(280, int(6.6 * max(map(len, texts))) + 16))
+        caption = Caption.fitting(words, texts)
     scene = Scene(graph, nodes, edges, title, legend, caption, rankdir)
     return build_dot(scene), words
 
@@ -243,8 +251,6 @@ def explain(out: Value, x: Value, max_paths: int = DEFAULT_MAX_PATHS) -> str:
 
 def factorize_or_none(out: Value, x: Value):
     """``factorize(out, x)``, or None when a segment has too many paths to list."""
-    from autograd import TooManyPathsError
-
     try:
         return factorize(out, x, max_paths=10_000)
     except TooManyPathsError:

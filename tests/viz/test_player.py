@@ -63,25 +63,32 @@ def test_gradviz_writes_the_player(renderer, tmp_path, capsys):
 
 
 # --- in a real browser -------------------------------------------------------------------------
-@pytest.fixture
-def browser_page(tmp_path, monkeypatch, classic):
-    """The classic example's player open in headless Chromium, with its console and requests."""
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium from the system packages, driven by Playwright: one per module."""
     if chromium() is None:
         pytest.skip("no Chromium on PATH: install it (apt-get install chromium) to run this test")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium())
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(browser, tmp_path, monkeypatch, classic):
+    """The classic example's player open in a new tab, with its console, requests and dialogs."""
     monkeypatch.delenv("PATHGRAD_RENDERER", raising=False)
     path = classic_page(tmp_path, classic, HOSTILE)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium())
-        page = browser.new_page(viewport={"width": 1200, "height": 800})
-        log = {"errors": [], "requests": [], "dialogs": []}
-        page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: log["errors"].append(str(e)))
-        page.on("request", lambda r: log["requests"].append(r.url))
-        page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
-        page.goto(path.as_uri())
-        yield page, log, path
-        browser.close()
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    log = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    yield page, log, path
+    page.close()
 
 
 def adjoint_of_b(page) -> str:
