@@ -24,12 +24,15 @@ from collections.abc import Callable
 
 from . import floatmath as F
 
+# How tightly a written operation binds, for parentheses in formulas: a - (b + c), (a + b)·c.
+SUM, PRODUCT, POWER, ATOM = 1, 2, 3, 4
+
 
 class Op:
-    """A primitive operation: its display name, its derivative rule, and (for functions of one
-    Value) its forward formula on floats."""
+    """A primitive operation: its display name, its derivative rule, (for functions of one
+    Value) its forward formula on floats, and how diagrams write it."""
 
-    __slots__ = ("name", "rule", "forward", "template", "derivative")
+    __slots__ = ("name", "rule", "forward", "template", "precedence", "derivative")
 
     def __init__(
         self,
@@ -38,12 +41,15 @@ class Op:
         forward: Callable[..., float] | None = None,
         template: str = "",
         derivative: str | tuple[str, str] = "",
+        precedence: int = ATOM,
     ):
         self.name = name
         self.rule = rule
         self.forward = forward
-        # How diagrams show an operation with a constant c, e.g. "{c} - x" for c - x.
-        self.template = template
+        # The operation written out in its operands' names: "{a} + {b}", "{c} - {x}" for c - x
+        # (c: the constant), "tanh({x})" by default for a function of one Value.
+        self.template = template or f"{name}({{x}})"
+        self.precedence = precedence
         # The rule as diagrams write it, in the names of the operands: "{b}" for d(a*b)/da, or
         # one template per parent for two-parent operations; "" where it is piecewise.
         self.derivative = derivative
@@ -73,36 +79,82 @@ _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 
 # --- leaves and the identity -------------------------------------------------------------------
-LEAF = Op("", None)
+LEAF = Op("", None, template="{x}")
 IDENTITY = Op("id", lambda m, x, out, c: 1.0, lambda x: x, derivative="1")
 
 # --- arithmetic between two Values ----------------------------------------------------------
-ADD = Op("+", lambda m, a, b, out: _ONE_ONE, derivative=("1", "1"))  # a + b
-SUB = Op("-", lambda m, a, b, out: _ONE_MINUS_ONE, derivative=("1", "-1"))  # a - b
-MUL = Op("*", lambda m, a, b, out: (b, a), derivative=("{b}", "{a}"))  # a * b
+ADD = Op(
+    "+", lambda m, a, b, out: _ONE_ONE, template="{a} + {b}", derivative=("1", "1"), precedence=SUM
+)  # a + b
+SUB = Op(
+    "-",
+    lambda m, a, b, out: _ONE_MINUS_ONE,
+    template="{a} - {b}",
+    derivative=("1", "-1"),
+    precedence=SUM,
+)  # a - b
+MUL = Op(
+    "*",
+    lambda m, a, b, out: (b, a),
+    template="{a} * {b}",
+    derivative=("{b}", "{a}"),
+    precedence=PRODUCT,
+)  # a * b
 DIV = Op(
-    "/", lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)), derivative=("1/{b}", "-{out}/{b}")
+    "/",
+    lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)),
+    template="{a} / {b}",
+    derivative=("1/{b}", "-{out}/{b}"),
+    precedence=PRODUCT,
 )  # a / b
-POW = Op("**", _pow_rule, derivative=("{b}·{a}^({b}-1)", "{out}·log {a}"))  # a ** b
+POW = Op(
+    "**",
+    _pow_rule,
+    template="{a} ** {b}",
+    derivative=("{b}·{a}^({b}-1)", "{out}·log {a}"),
+    precedence=POWER,
+)  # a ** b
 
 # --- arithmetic with a constant c (a Python or NumPy number: not a node of the graph) ------------
-ADD_CONST = Op("+", lambda m, x, out, c: 1.0, template="x + {c}", derivative="1")  # x + c
-SUB_CONST = Op("-", lambda m, x, out, c: 1.0, template="x - {c}", derivative="1")  # x - c
-RSUB_CONST = Op("-", lambda m, x, out, c: -1.0, template="{c} - x", derivative="-1")  # c - x
-MUL_CONST = Op("*", lambda m, x, out, c: c, template="x * {c}", derivative="{c}")  # x * c
+ADD_CONST = Op(
+    "+", lambda m, x, out, c: 1.0, template="{x} + {c}", derivative="1", precedence=SUM
+)  # x + c
+SUB_CONST = Op(
+    "-", lambda m, x, out, c: 1.0, template="{x} - {c}", derivative="1", precedence=SUM
+)  # x - c
+RSUB_CONST = Op(
+    "-", lambda m, x, out, c: -1.0, template="{c} - {x}", derivative="-1", precedence=SUM
+)  # c - x
+MUL_CONST = Op(
+    "*", lambda m, x, out, c: c, template="{x} * {c}", derivative="{c}", precedence=PRODUCT
+)  # x * c
 DIV_CONST = Op(
-    "/", lambda m, x, out, c: F.div(1.0, c), template="x / {c}", derivative="1/{c}"
+    "/",
+    lambda m, x, out, c: F.div(1.0, c),
+    template="{x} / {c}",
+    derivative="1/{c}",
+    precedence=PRODUCT,
 )  # x / c
 RDIV_CONST = Op(
-    "/", lambda m, x, out, c: -m.div(out, x), template="{c} / x", derivative="-{out}/{x}"
+    "/",
+    lambda m, x, out, c: -m.div(out, x),
+    template="{c} / {x}",
+    derivative="-{out}/{x}",
+    precedence=PRODUCT,
 )  # c / x: -c/x^2 = -out/x
-POW_CONST = Op("**", _pow_const_rule, template="x ** {c}", derivative="{c}·{x}^({c}-1)")  # x ** c
+POW_CONST = Op(
+    "**", _pow_const_rule, template="{x} ** {c}", derivative="{c}·{x}^({c}-1)", precedence=POWER
+)  # x ** c
 RPOW_CONST = Op(
-    "**", lambda m, x, out, c: out * F.log(c), template="{c} ** x", derivative="{out}·log {c}"
+    "**",
+    lambda m, x, out, c: out * F.log(c),
+    template="{c} ** {x}",
+    derivative="{out}·log {c}",
+    precedence=POWER,
 )  # c ** x: c^x log c
 
 # --- functions of one Value (c: the function's parameter, if any) -----------------------------
-NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x, derivative="-1")
+NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x, "-{x}", "-1", precedence=PRODUCT)
 EXP = Op("exp", lambda m, x, out, c: out, F.exp, derivative="{out}")
 LOG = Op("log", lambda m, x, out, c: m.div(1.0, x), F.log, derivative="1/{x}")
 SQRT = Op("sqrt", lambda m, x, out, c: m.div(0.5, out), F.sqrt, derivative="1/(2·{out})")
@@ -119,7 +171,7 @@ GAUSSIAN = Op(
 )
 SIN = Op("sin", lambda m, x, out, c: m.cos(x), F.sin, derivative="cos {x}")
 COS = Op("cos", lambda m, x, out, c: -m.sin(x), F.cos, derivative="-sin {x}")
-ABS = Op("abs", lambda m, x, out, c: _sign(m.data(x)), math.fabs)
+ABS = Op("abs", lambda m, x, out, c: _sign(m.data(x)), math.fabs, template="|{x}|")
 STEP = Op("step", lambda m, x, out, c: 0.0, lambda x: 1.0 if x >= 0 else 0.0, derivative="0")
 RELU = Op(
     "relu",
@@ -130,11 +182,11 @@ LEAKY_RELU = Op(
     "leaky_relu",
     lambda m, x, out, c: 1.0 if m.data(x) > 0 else c,
     lambda x, slope: x if x > 0 else slope * x,
-    template="leaky_relu(x, {c})",
+    template="leaky_relu({x}, {c})",
 )
 ELU = Op(
     "elu",
     lambda m, x, out, c: 1.0 if m.data(x) > 0 else out + c,
     lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
-    template="elu(x, {c})",
+    template="elu({x}, {c})",
 )

@@ -20,7 +20,23 @@ FILE_VERSION = 1
 
 class Module:
     """Base class: parameters are the Values (and lists of Values) held as attributes, children
-    the Modules (and lists of Modules); both are found in the order they were assigned."""
+    the Modules (and lists of Modules); both are found in the order they were assigned.
+
+    The modules of ``nn`` label each parameter they create with its place, so that diagrams name
+    it: ``L0.n1.w2`` is weight 2 of neuron 1 of layer 0 of an MLP, ``L0.n1.b`` its bias (a Layer
+    alone: ``n1.w2``; a Neuron alone: ``w2``). ``short_name`` turns a parameter's full name
+    into its label.
+    """
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(name, module) for this module ("" or ``prefix``) and every module inside it."""
+        yield prefix.rstrip("."), self
+        for attr, obj in vars(self).items():
+            items = obj if isinstance(obj, list) else [obj]
+            for i, item in enumerate(items):
+                if isinstance(item, Module):
+                    index = f".{i}" if isinstance(obj, list) else ""
+                    yield from item.named_modules(f"{prefix}{attr}{index}.")
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """(name, parameter) pairs in a stable order, e.g. ``("layers.0.neurons.1.w.0", w)``."""
@@ -36,6 +52,11 @@ class Module:
                         yield f"{name}.{i}", item
                     elif isinstance(item, Module):
                         yield from item.named_parameters(f"{name}.{i}.")
+
+    def _label_parameters(self) -> None:
+        """Label every parameter with its ``short_name`` (what nn's modules do when made)."""
+        for name, p in self.named_parameters():
+            p.label = short_name(name)
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of ``named_parameters``."""
@@ -133,6 +154,7 @@ class Neuron(Module):
         init = init or default_init(self.activation_name)
         self.w = [Value(w) for w in draw_weights(init, self.nin, self.nin, rng)]
         self.b = Value(0.0)
+        self._label_parameters()
 
     def __call__(self, x) -> Value:
         x = _inputs(x, self.nin)
@@ -167,6 +189,7 @@ class Layer(Module):
         rng = generator(seed)
         self.neurons = [Neuron(nin, activation, init, rng) for _ in range(self.nout)]
         self.activation_name = self.neurons[0].activation_name
+        self._label_parameters()
 
     def forward(self, x) -> list[Value]:
         """The outputs as a list, whatever their number."""
@@ -208,6 +231,7 @@ class MLP(Module):
             for i in range(len(nouts))
         ]
         self.nout = sizes[-1]
+        self._label_parameters()
 
     def __call__(self, x) -> Value | list[Value]:
         for layer in self.layers:
@@ -224,6 +248,22 @@ class MLP(Module):
     def __repr__(self) -> str:
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "MLP(\n" + "\n".join(lines) + "\n)"
+
+
+# How short_name abbreviates the lists of modules in nn's own models.
+_ABBREVIATIONS = {"layers": "L", "neurons": "n"}
+
+
+def short_name(name: str) -> str:
+    """A parameter's label from its full name: an index joins the list it indexes, and nn's
+    lists of layers and neurons are abbreviated: "layers.0.neurons.1.w.2" -> "L0.n1.w2"."""
+    parts: list[str] = []
+    for part in name.split("."):
+        if part.isdigit() and parts and not parts[-1][-1:].isdigit():
+            parts[-1] = _ABBREVIATIONS.get(parts[-1], parts[-1]) + part
+        else:
+            parts.append(part)
+    return ".".join(parts)
 
 
 def _positive_int(what: str, n: object) -> int:

@@ -18,10 +18,11 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline S
 from .describe import GraphTooLargeError, describe
 from .factorized import draw_factorized
 from .frames import frames, save_animation
+from .graph_view import draw_dot, draw_graph
 from .path_views import draw_paths
 from .player import player
 from .render import Diagram, RendererNotFoundError
-from .views import draw_dot, draw_forward, draw_graph, draw_reverse, explain
+from .views import draw_forward, draw_reverse, explain
 
 __all__ = [
     "Diagram",

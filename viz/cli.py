@@ -21,10 +21,11 @@ from .describe import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import ParseError, parse
 from .factorized import draw_factorized
 from .frames import frames, save_animation
+from .graph_view import draw_graph
 from .path_views import LAYOUTS, draw_paths
 from .player import player
 from .render import RendererNotFoundError, format_of
-from .views import draw_forward, draw_graph, draw_reverse, explain
+from .views import draw_forward, draw_reverse, explain
 
 CLASSIC = ("(a+b)*(b+1)", ["a=2", "b=1"], "b")
 VIEWS = ("graph", "forward", "reverse", "paths", "factorized")

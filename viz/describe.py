@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from autograd import Value, topological_order
+from autograd import Value, ops, topological_order
 
 DEFAULT_MAX_NODES = 300
 
@@ -31,11 +32,16 @@ class GraphTooLargeError(ValueError):
 @dataclass(frozen=True)
 class NodeInfo:
     id: str
-    name: str  # the label, or v<i> for an unlabelled node
-    op: str  # "" for a leaf; with its constant for operations like x * 2 ("x * 2")
+    name: str  # the label; else the formula when short ("w0·x0"); else v1, v2, ... in order
+    op: str  # what the header writes after "name = ": the formula, "" when the name is it
     data: float
     grad: float
     value: Value
+    formula: str = ""  # the operation in its operands' names, "b + 1", "tanh(n)"; "" for a leaf
+
+    @property
+    def leaf(self) -> bool:
+        return not self.value.parents
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,21 @@ class EdgeInfo:
 
 
 @dataclass(frozen=True)
+class ConstantInfo:
+    """A number that entered an operation (``x * 2``, ``1 - y``): not a node of the graph, but
+    a picture may show it as one."""
+
+    id: str
+    child: str
+    value: float
+    name: str = ""  # "x0" when a diagram knows it is the model's input 0
+
+
+@dataclass(frozen=True)
 class GraphDescription:
     nodes: tuple[NodeInfo, ...]
     edges: tuple[EdgeInfo, ...]
+    constants: tuple[ConstantInfo, ...] = ()
 
     def node(self, node_id: str) -> NodeInfo:
         """The node with id ``node_id`` ("n3")."""
@@ -62,8 +80,42 @@ class GraphDescription:
         raise KeyError(value)
 
 
-def describe(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> GraphDescription:
-    """The nodes and edges of ``root``'s graph; raises ``GraphTooLargeError`` past ``max_nodes``."""
+def describe(
+    root: Value,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    names: Mapping[Value, str] | None = None,
+    constant_names: Mapping[Value, str] | None = None,
+    scopes: Mapping[Value, object] | None = None,
+) -> GraphDescription:
+    """The nodes and edges of ``root``'s graph; raises ``GraphTooLargeError`` past ``max_nodes``.
+
+    ``names`` names nodes (a model's parameters; before their labels); ``constant_names`` names
+    the constant of an operation (``{w0 * 2: "x0"}`` writes ``w0·x0``); formula names are kept
+    unique within each of the ``scopes`` a node is mapped to (a neuron's box), else in the graph.
+    """
+    order = drawable_order(root, max_nodes)
+    constant_names = constant_names or {}
+    ids = {v: f"n{i}" for i, v in enumerate(order)}
+    named = _Names(order, names or {}, constant_names, scopes or {})
+    nodes = tuple(
+        NodeInfo(ids[v], named.name[v], named.header(v), v.data, v.grad, v, named.formula(v))
+        for v in order
+    )
+    edges = tuple(
+        EdgeInfo(ids[p], ids[v], d, local_formula(v, i, named.name))
+        for v in order
+        for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
+    )
+    constants = tuple(
+        ConstantInfo(f"k{i}", ids[v], v._const, constant_names.get(v, ""))
+        for i, v in enumerate(v for v in order if has_constant_operand(v))
+    )
+    return GraphDescription(nodes, edges, constants)
+
+
+def drawable_order(root: object, max_nodes: object) -> list[Value]:
+    """root's graph in topological order, once root and max_nodes are checked."""
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value to draw, got {type(root).__name__}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -71,18 +123,16 @@ def describe(root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> GraphDescriptio
     order = topological_order(root)
     if len(order) > max_nodes:
         raise GraphTooLargeError(len(order), max_nodes)
-    ids = {v: f"n{i}" for i, v in enumerate(order)}
-    names = node_names(order)
-    nodes = tuple(NodeInfo(ids[v], names[v], _op_text(v), v.data, v.grad, v) for v in order)
-    edges = tuple(
-        EdgeInfo(ids[p], ids[v], d, local_formula(v, i, names))
-        for v in order
-        for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
-    )
-    return GraphDescription(nodes, edges)
+    return order
 
 
-def local_formula(v: Value, i: int, names: dict[Value, str]) -> str:
+def has_constant_operand(v: Value) -> bool:
+    """Whether a number entered v's operation as an operand (``x * 2``, ``1 - x``, ``2 ** x``);
+    an exponent (``x ** 2``) or a function's parameter (a leaky_relu slope) is not one."""
+    return v._const is not None and v._op.name in ("+", "-", "*", "/") or v._op is ops.RPOW_CONST
+
+
+def local_formula(v: Value, i: int, names: Mapping[Value, str]) -> str:
     """d(v)/d(v's i-th parent) written in the operands' names, from the operation's own
     template in ``autograd.ops``: "b" for ∂(a*b)/∂a, "1 - o²" for tanh; "" when it has none."""
     template = v._op.derivative
@@ -97,19 +147,93 @@ def local_formula(v: Value, i: int, names: dict[Value, str]) -> str:
     return template.format(out=symbol(names[v]), **args) if template else ""
 
 
+MAX_FORMULA_NAME = 14  # characters: a longer formula makes a box too wide, and v<k> is used
+MAX_OPERAND = 16  # characters of an operand's name in a header's formula
+
+
+def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", compact=False):
+    """v's operation written with ``operands`` ((text, precedence) per parent) and its constant:
+    ("b + 1", SUM), or compact for a name ("b+1", "w0·x0", "(y-t)²"). Operands are put in
+    parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
+    op = v._op
+    template = op.template
+    if compact:
+        if op is ops.POW_CONST and v._const in (2, 3):
+            template = "{x}²" if v._const == 2 else "{x}³"
+        template = template.replace(" * ", "·").replace(" ** ", "^").replace(" ", "")
+    tight = op.precedence
+    keys = ("x",) if len(operands) == 1 else ("a", "b")
+    args = {}
+    for key, (text, precedence) in zip(keys, operands, strict=True):
+        right = key == "b" or key == "x" and template.index("{x}") > template.find("{c}") >= 0
+        args[key] = f"({text})" if _grouped(op, tight, precedence, right) else text
+    if "{c}" in template:
+        args["c"] = const if not const.startswith("-") else f"({const})"
+    return template.format(**args), tight
+
+
+def _grouped(op: ops.Op, tight: int, precedence: int, right: bool) -> bool:
+    """Whether an operand of the given precedence needs parentheses in op's formula."""
+    if tight == ops.ATOM:  # a function: its operand is already in its parentheses
+        return False
+    if precedence != tight:
+        return precedence < tight
+    return tight == ops.POWER or (right and op.name in ("-", "/")) or op is ops.NEG
+
+
+class _Names:
+    """The display names of a graph's nodes, given in topological order (see ``describe``)."""
+
+    def __init__(self, order, given, constant_names, scopes) -> None:
+        self.name: dict[Value, str] = {}
+        self.precedence: dict[Value, int] = {}
+        self.derived: set[Value] = set()
+        self.constant_names = constant_names
+        used: set[tuple[object, str]] = set()
+        taken = {v.label for v in order} | set(given.values())
+        count = 0
+        for v in order:
+            name = given.get(v) or v.label
+            precedence = ops.ATOM if re.fullmatch(r"[\w.]+", name) else 0
+            if not name and v.parents:
+                text, tight = self.write(v, compact=True)
+                key = (scopes.get(v), text)
+                if len(text) <= MAX_FORMULA_NAME and key not in used and text not in taken:
+                    used.add(key)
+                    name, precedence = text, tight
+                    self.derived.add(v)
+            while not name:
+                count += 1
+                name = f"v{count}" if f"v{count}" not in taken else ""
+                precedence = ops.ATOM
+            self.name[v] = name
+            self.precedence[v] = precedence
+
+    def write(self, v: Value, compact: bool = False, shorten: bool = False) -> tuple[str, int]:
+        operands = []
+        for p in v.parents:
+            text = self.name[p]
+            if shorten and len(text) > MAX_OPERAND:
+                text = text[: MAX_OPERAND - 1] + "…"
+            operands.append((text, self.precedence[p]))
+        const = ""
+        if v._const is not None:
+            const = self.constant_names.get(v, "") or number(v._const)
+        return written(v, operands, const, compact)
+
+    def formula(self, v: Value) -> str:
+        return self.write(v)[0] if v.parents else ""
+
+    def header(self, v: Value) -> str:
+        """The header's text after "name = ": "" for a leaf and where the name is the formula."""
+        if not v.parents or v in self.derived:
+            return ""
+        return self.write(v, shorten=True)[0]
+
+
 def node_names(order: list[Value]) -> dict[Value, str]:
-    """Each node's display name: its label, or v<i> from its place in the topological order."""
-    return {v: v.label or f"v{i}" for i, v in enumerate(order)}
-
-
-def _op_text(v: Value) -> str:
-    """The operation, with its constant where it has one: "x * 2", "1 / x", "leaky_relu(x, 0.1)".
-
-    Reads the engine's record of the operation (autograd keeps the constant beside the node)."""
-    const = v._const
-    if const is None:
-        return v.op
-    return v._op.template.format(c=number(const))
+    """Each node's display name (see ``describe``), for nodes in topological order."""
+    return _Names(order, {}, {}, {}).name
 
 
 def symbol(name: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from .describe import GraphDescription, NodeInfo, number
+from .describe import ConstantInfo, GraphDescription, NodeInfo, number
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -27,6 +27,8 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
 BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
 PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, BLACK)
+# The same palette for text on white: yellow and sky blue are too light to read.
+TEXT_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, BLACK)
 
 INK = "#444444"  # ordinary edges and text
 MUTED = "#BBBBBB"  # what a view is not about
@@ -86,6 +88,10 @@ class NodeStyle:
     badge_fill: str = ""
     border: str = ""  # an outline colour for the node a view points at
     data_hidden: bool = False  # the value not computed yet (the forward pass, step by step)
+    data_row: bool = True  # False: no data row at all (a slide that shows only the gradients)
+    muted: bool = False  # drawn in grey: bookkeeping (a multiply or divide by 1) the eye may skip
+    # Rows of cells after the rows; the first one's cells after its first head the columns.
+    table: tuple[tuple[Line, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class EdgeStyle:
     width: float = 1.2
     dashed: bool = False
     backward: bool = False
+    beside: bool = False  # an edge within a rank: its label placed beside it once laid out
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,15 @@ class Caption:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """A labelled box around nodes that belong together (a neuron, a layer)."""
+
+    label: str
+    nodes: tuple[str, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scene:
     """Everything a view draws: the graph and a style for each of its nodes and edges."""
 
@@ -125,6 +141,11 @@ class Scene:
     legend: Sequence[tuple[tuple[str, ...], Line]] = ()  # (swatch colours, text) per row
     caption: Caption | None = None
     rankdir: str = "LR"
+    constants: Sequence[ConstantInfo] = ()  # drawn as small ellipses feeding their operation
+    clusters: Sequence[Cluster] = ()
+    compact: bool = False  # less space between nodes and ranks, smaller edge labels
+    # Groups of nodes laid out side by side (one column, or row), each in the order given.
+    same_rank: Sequence[Sequence[str]] = ()
 
 
 def check_rankdir(rankdir: object) -> str:
@@ -153,23 +174,77 @@ def build_dot(scene: Scene) -> str:
         raise ValueError("a scene needs one edge style per edge of the graph")
     below = bool(scene.legend) or scene.caption is not None
     dot = new_digraph(scene.rankdir, "" if below else scene.title)
+    if scene.compact:
+        dot.attr(nodesep="0.3", ranksep="0.3")
+        dot.attr("node", fontsize="11")
+        dot.attr("edge", fontsize="10")
+    placed: set[str] = set()
+    for i, cluster in enumerate(scene.clusters):
+        _add_cluster(dot, f"cluster_{i}", cluster, graph, scene, placed)
     for node in graph.nodes:
-        dot.node(node.id, label=node_table(node, scene.nodes.get(node.id, NodeStyle())))
+        if node.id not in placed:
+            dot.node(node.id, label=_node_label(node, scene))
+    for constant in scene.constants:
+        if constant.id not in placed:
+            _add_constant(dot, constant, scene)
+        if constant.child:  # else the scene's edges say where it goes
+            dot.edge(constant.id, constant.child, color=MUTED, arrowsize="0.5", penwidth="1")
+    for group in scene.same_rank:
+        with dot.subgraph() as row:
+            row.attr(rank="same")
+            for node_id in group:
+                row.node(node_id)
+            for first, second in zip(group, group[1:], strict=False):
+                row.edge(first, second, style="invis")
     plain = EdgeStyle()
     for i, edge in enumerate(graph.edges):
         style = scene.edges[i] if scene.edges else plain
-        dot.edge(edge.parent, edge.child, **edge_attributes(style))
+        attrs = edge_attributes(style)
+        if style.beside:  # from the side facing the next node of the rank to that node
+            ports = ("s", "n") if scene.rankdir in ("LR", "RL") else ("e", "w")
+            attrs.update(tailport=ports[0], headport=ports[1])
+        dot.edge(edge.parent, edge.child, **attrs)
     if scene.legend or scene.caption is not None:  # under the picture, the title first
         dot.attr(label=notes_table(scene.title, scene.caption, scene.legend), labelloc="b",
                  labeljust="l")  # fmt: skip
     return dot.source
 
 
+def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: set) -> None:
+    with dot.subgraph(name=name) as box:
+        box.attr(label=f"<{escape(cluster.label)}>", labeljust="l", style="rounded,dashed",
+                 color=MUTED, fontcolor=INK, fontsize="12", margin="6")  # fmt: skip
+        for i, inner in enumerate(cluster.clusters):
+            _add_cluster(box, f"{name}_{i}", inner, graph, scene, placed)
+        for node_id in cluster.nodes:
+            node = graph.node(node_id)
+            box.node(node_id, label=_node_label(node, scene))
+            placed.add(node_id)
+        for constant in scene.constants:  # beside the operation it enters
+            if constant.child in cluster.nodes:
+                _add_constant(box, constant, scene)
+                placed.add(constant.id)
+
+
+def _node_label(node: NodeInfo, scene: Scene) -> str:
+    return node_table(node, scene.nodes.get(node.id, NodeStyle()), 2 if scene.compact else 4)
+
+
+def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
+    muted = scene.nodes.get(constant.child, NodeStyle()).muted
+    text = f"{constant.name} = " if constant.name else ""
+    dot.node(constant.id, label=escape(text + number(constant.value)), shape="ellipse",
+             color=MUTED, fontcolor=MUTED if muted else INK, fontsize="11",
+             margin="0.04,0.02", height="0.3")  # fmt: skip
+
+
 def markup(spans: Line) -> str:
     """A line of spans as HTML-like label text."""
     out = []
     for span in spans:
-        text = escape(span.text)
+        # Spaces at the ends of a run become no-break spaces: SVG viewers drop ordinary ones
+        # between runs of different styles ("e = *" would show as "e= *").
+        text = escape(_keep_end_spaces(span.text))
         if span.bold:
             text = f"<B>{text}</B>"
         colour = BACKGROUND if span.hidden else span.colour
@@ -179,27 +254,53 @@ def markup(spans: Line) -> str:
     return "".join(out)
 
 
-def node_table(node: NodeInfo, style: NodeStyle) -> str:
-    fill = style.fill or (OP_FILL if node.op else LEAF_FILL)
-    head = [Span(node.name, bold=True), Span(f" = {node.op}" if node.op else " (leaf)")]
-    span = ' COLSPAN="2"' if style.badge else ""
-    cells = f'<TD{CELL} BGCOLOR="{fill}">{markup(tuple(head))}</TD>'
+def _keep_end_spaces(text: str) -> str:
+    stripped = text.strip(" ")
+    if not stripped:
+        return "\u00a0" * len(text)
+    start = len(text) - len(text.lstrip(" "))
+    end = len(text) - len(text.rstrip(" "))
+    return "\u00a0" * start + stripped + "\u00a0" * end
+
+
+def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
+    fill = style.fill or (LEAF_FILL if node.leaf else OP_FILL)
+    ink = MUTED if style.muted else ""
+    head = [Span(node.name, ink, bold=True)]
+    if node.op or node.leaf:
+        head.append(Span(f" = {node.op}" if node.op else " (leaf)", ink))
+    columns = 2 if style.badge else max(map(len, style.table), default=1)
+    span = f' COLSPAN="{columns}"' if columns > 1 else ""
+    cells = f'<TD{CELL} BGCOLOR="{fill}"{"" if style.badge else span}>{markup(tuple(head))}</TD>'
+    if style.table:  # the header's row carries the names of the table's columns
+        cells = f'<TD{CELL} BGCOLOR="{fill}" ALIGN="LEFT">{markup(tuple(head))}</TD>' + "".join(
+            f'<TD{CELL} BGCOLOR="{fill}" ALIGN="RIGHT">{markup(cell)}</TD>'
+            for cell in style.table[0][1:]
+        )
     if style.badge:
         badge = Span(style.badge, "#FFFFFF" if style.badge_fill else "", bold=True)
         cells = f'<TD{CELL} BGCOLOR="{style.badge_fill or fill}">{markup((badge,))}</TD>' + cells
-    data = line("data " + number(node.data), hidden=style.data_hidden)
+    data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     rows = [f"<TR>{cells}</TR>"]
-    rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in (data, *style.rows)]
+    body = (data, *style.rows) if style.data_row else style.rows
+    rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in body]
+    rows += [
+        "<TR>" + "".join(f'<TD{CELL} ALIGN="{"LEFT" if i == 0 else "RIGHT"}">{markup(cell)}</TD>'
+                         for i, cell in enumerate(row)) + "</TR>"
+        for row in style.table[1:]
+    ]  # fmt: skip
     # The outline is always there (white unless set), so highlighting never changes the size.
     return (
         f'<<TABLE BORDER="2" COLOR="{style.border or BACKGROUND}" CELLBORDER="1" CELLSPACING="0" '
-        'CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
+        f'CELLPADDING="{padding}">' + "".join(rows) + "</TABLE>>"
     )
 
 
 def edge_attributes(style: EdgeStyle) -> dict[str, str]:
     attrs = {
-        "label": "<" + "<BR/>".join(markup(row) for row in style.lines) + ">",
+        "xlabel" if style.beside else "label": "<"
+        + "<BR/>".join(markup(row) for row in style.lines)
+        + ">",
         "color": ":".join(style.colours),
         "penwidth": f"{style.width:g}",
     }

@@ -16,14 +16,19 @@ WHY_REVERSE = (
 )
 
 
-def local_text(graph: GraphDescription, i: int, symbolic: bool = False) -> str:
-    """ "∂e/∂c = 2", or with ``symbolic`` "∂e/∂c = d = 2" where the rule names an operand."""
+def local_text(
+    graph: GraphDescription, i: int, symbolic: bool = False, longest: int | None = None
+) -> str:
+    """ "∂e/∂c = 2", or with ``symbolic`` "∂e/∂c = d = 2" where the rule names an operand;
+    just "∂ = 2" where the names would make it longer than ``longest`` characters."""
     edge = graph.edges[i]
     child, parent = symbol(graph.node(edge.child).name), symbol(graph.node(edge.parent).name)
     value = number(edge.local_grad)
     if symbolic and edge.formula and edge.formula != value:
-        return f"∂{child}/∂{parent} = {edge.formula} = {value}"
-    return f"∂{child}/∂{parent} = {value}"
+        text = f"∂{child}/∂{parent} = {edge.formula} = {value}"
+    else:
+        text = f"∂{child}/∂{parent} = {value}"
+    return text if longest is None or len(text) <= longest else f"∂ = {value}"
 
 
 def edge_indices(graph: GraphDescription, path: Path) -> list[int]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from pathlib import Path
 
 from autograd import Value, count_paths
+from autograd.ops import ATOM
 
-from .describe import GraphDescription, describe, number, symbol
+from .describe import GraphDescription, describe, number, symbol, written
 from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
 from .frames import MAX_MULTIPLES, frames, in_parallel
 from .labels import local_text
@@ -63,16 +63,10 @@ def _computation(graph: GraphDescription, node_id: str) -> str:
     name = symbol(node.name)
     if not v.parents:
         return f"{name} = {number(v.data)}: an input"
-    names = [symbol(graph.node_of(p).name) for p in v.parents]
-    values = [number(p.data) for p in v.parents]
-    if len(names) == 2:
-        formula = f" {node.op} ".join(names)
-        return f"{name} = {formula} = {f' {node.op} '.join(values)} = {number(v.data)}"
-    if "x" in node.op and node.op != v.op:  # an operation with a constant: "x + 1", "2 / x"
-        formula = re.sub(r"\bx\b", names[0], node.op)
-        numbers = re.sub(r"\bx\b", values[0], node.op)
-        return f"{name} = {formula} = {numbers} = {number(v.data)}"
-    return f"{name} = {node.op}({names[0]}) = {node.op}({values[0]}) = {number(v.data)}"
+    const = "" if v._const is None else number(v._const)
+    numbers, _ = written(v, [(number(p.data), ATOM) for p in v.parents], const)
+    formula = f"{node.op} = " if node.op else ""  # none when the name is the formula
+    return f"{name} = {formula}{numbers} = {number(v.data)}"
 
 
 class Player:

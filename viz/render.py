@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import graphviz
+
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
     "install Graphviz (e.g. 'apt install graphviz' or 'brew install graphviz') or the "
@@ -87,24 +89,95 @@ def format_of(path: str | os.PathLike) -> str:
     return ext
 
 
-class Diagram:
-    """A picture of a graph: ``.source`` (DOT text), ``.save(path)``, and inline SVG in Jupyter."""
+DEFAULT_DPI = 150  # PNG resolution: sharp on a projector (Graphviz's own default, 96, is not)
 
-    def __init__(self, source: str, text: str = "") -> None:
+
+def check_format(fmt: object) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    return fmt  # type: ignore[return-value]
+
+
+class Diagram:
+    """A picture of a graph: its DOT text, rendered when saved or displayed (inline SVG in
+    Jupyter).
+
+    It answers to the names of ``graphviz.Digraph``, which micrograd's ``draw_dot`` returns:
+    ``.source``, ``.pipe(format="svg")``, ``.render("graph", format="png")``, ``.view()``, and
+    ``.digraph`` is the same picture as a real ``graphviz.Digraph``. ``format`` is the default
+    for ``pipe`` and ``render``. PNG is written at 150 dpi unless ``dpi`` says otherwise.
+    """
+
+    def __init__(self, source: str, text: str = "", format: str = "svg") -> None:
         self.source = source
         self.text = text  # the same content in words, where the view has some (explain)
+        self.format = check_format(format)
 
-    def save(self, path: str | os.PathLike) -> Path:
+    @property
+    def digraph(self) -> graphviz.Digraph:
+        """The picture as a ``graphviz.Digraph`` (whose own ``render`` needs Graphviz's dot)."""
+        lines = self.source.splitlines(keepends=True)
+        return graphviz.Digraph("pathgrad", body=lines[1:-1], format=self.format)
+
+    def pipe(self, format: str | None = None, dpi: float | None = None) -> bytes:
+        """The rendered picture as bytes, in ``format`` (default: the diagram's own)."""
+        fmt = check_format(format or self.format)
+        if fmt == "dot":
+            return self.source.encode("utf-8")
+        if fmt == "png" and dpi is None:
+            dpi = DEFAULT_DPI
+        return render(self.source, fmt, dpi)
+
+    def save(self, path: str | os.PathLike, dpi: float | None = None) -> Path:
         """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot)."""
         path = Path(path)
-        fmt = format_of(path)
-        data = self.source.encode("utf-8") if fmt == "dot" else render(self.source, fmt)
-        path.write_bytes(data)
+        path.write_bytes(self.pipe(format_of(path), dpi))
         return path
+
+    def render(
+        self,
+        filename: str | os.PathLike | None = None,
+        directory: str | os.PathLike | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        outfile: str | os.PathLike | None = None,
+    ) -> str:
+        """As ``graphviz.Digraph.render``: write the DOT text to ``filename`` (default
+        "pathgrad.gv") and the picture beside it as ``filename.format``, or to ``outfile``
+        (whose extension gives the format); returns the picture's path. ``cleanup`` deletes
+        the DOT file; ``view`` opens the picture with the system's viewer."""
+        if outfile is not None:
+            picture = Path(outfile)
+            fmt = format_of(picture) if format is None else check_format(format)
+            source = Path(filename) if filename is not None else picture.with_suffix(".gv")
+        else:
+            fmt = check_format(format or self.format)
+            source = Path(filename if filename is not None else "pathgrad.gv")
+            picture = source.with_name(f"{source.name}.{fmt}")
+        if directory is not None:
+            source, picture = Path(directory) / source, Path(directory) / picture
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(self.source, encoding="utf-8")
+        picture.write_bytes(self.pipe(fmt))
+        if cleanup:
+            source.unlink()
+        if view:
+            open_file(picture)
+        return os.fspath(picture)
+
+    def view(
+        self,
+        filename: str | os.PathLike | None = None,
+        directory: str | os.PathLike | None = None,
+        cleanup: bool = False,
+    ) -> str:
+        """Render (as ``render``) and open the picture with the system's viewer."""
+        return self.render(filename, directory, view=True, cleanup=cleanup)
 
     def svg(self) -> str:
         """The diagram as SVG text."""
-        return render(self.source, "svg").decode("utf-8")
+        return self.pipe("svg").decode("utf-8")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         try:
@@ -115,3 +188,17 @@ class Diagram:
     def __repr__(self) -> str:
         lines = self.source.count("\n")
         return f"<Diagram: {lines} lines of DOT; .save('graph.svg') to render>"
+
+
+def open_file(path: Path) -> None:
+    """Open a file with the platform's default application, as ``graphviz.view`` does."""
+    if sys.platform == "darwin":
+        command = ["open", os.fspath(path)]
+    elif sys.platform.startswith("win"):
+        os.startfile(os.fspath(path))  # type: ignore[attr-defined]
+        return
+    else:
+        command = ["xdg-open", os.fspath(path)]
+    if shutil.which(command[0]) is None:
+        raise RuntimeError(f"cannot open {path}: {command[0]} is not installed; the file is saved")
+    subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -43,26 +43,6 @@ from .sweep import Sweep, sweep
 DEFAULT_MAX_PATHS = 12
 
 
-def draw_graph(root: Value, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES) -> Diagram:
-    """Every node's value and gradient, every edge's local derivative.
-
-    Before any backward pass has reached the graph, the picture says so instead of showing a
-    column of zero gradients.
-    """
-    graph = describe(root, max_nodes)
-    rankdir = check_rankdir(rankdir)
-    if any(n.grad != 0.0 for n in graph.nodes):
-        rows = {n.id: NodeStyle(rows=(line(f"grad {number(n.grad)}"),)) for n in graph.nodes}
-        title = ""
-    else:
-        rows, title = {}, "no backward pass yet: call .backward() to see the gradients"
-    edges = [EdgeStyle((line(local_text(graph, i)),)) for i in range(len(graph.edges))]
-    return Diagram(build_dot(Scene(graph, rows, edges, title, rankdir=rankdir)))
-
-
-draw_dot = draw_graph  # the name micrograd users know
-
-
 def draw_forward(
     out: Value,
     x: Value,

@@ -44,7 +44,7 @@ def test_repeated_edges_are_drawn_once_each_and_both_carry_a_path():
     source = draw_paths(square, a).source
     lines = edge_statements(source)
     assert len(lines) == 2
-    assert "path <" in lines[0] and ">1<" in lines[0] and ">2<" in lines[1]
+    assert re.search(r"path\s<", lines[0]) and ">1<" in lines[0] and ">2<" in lines[1]
 
 
 def test_an_edge_shared_by_several_paths_is_a_band_of_their_colours_with_their_numbers():
@@ -99,7 +99,7 @@ def test_a_path_number_is_on_every_coloured_edge_so_grey_scale_prints_tell_them_
     e = (a + b) * (b + 1)
     for ln in edge_statements(draw_paths(e, b).source):
         if "penwidth=2.5" in ln:
-            assert re.search(r"path &?.*>[12]<", ln)
+            assert re.search(r"path\s.*>[12]<", ln)
 
 
 # --- the factorized view ---------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_labelled_multipliers_appear_as_symbols_in_the_identity_and_on_the_edges
     source = draw_factorized(z, x).source
     assert "(α+β+γ)·(δ+ε+ζ)" in source and "= (2+3+5)·(7+11+13) = 10·31 = 310" in source
     assert "∂Y/∂X = α + β + γ" in source and "∂Z/∂X = (δ + ε + ζ)·∂Y/∂X" in source
-    assert re.search(r"∂v\d+/∂X = α = 2", source)  # the symbol the derivative comes from
+    assert "∂(α·X)/∂X = α = 2" in source  # the symbol the derivative comes from
 
 
 def test_a_product_edge_names_the_other_operand():
@@ -170,7 +170,7 @@ def shown_rows(source: str) -> dict[str, str]:
     """Each node's annotation row that is drawn visibly, by node name."""
     shown = {}
     for label in re.findall(r"^\s*n\d+ \[label=<(.*)>\]$", source, flags=re.M):
-        name = re.search(r"<B>([^<]+)</B>(?:</FONT>)?(?:<FONT[^>]*>)?(?: = | \(leaf\))", label)
+        name = re.search(r"<B>([^<]+)</B>(?:</FONT>)?(?:<FONT[^>]*>)?(?:\s=\s|\s\(leaf\))", label)
         for colour, text in re.findall(r'<FONT COLOR="([^"]+)">(∂[^<]*)</FONT>', label):
             if colour != BACKGROUND:
                 shown[name.group(1)] = text
