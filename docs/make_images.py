@@ -8,10 +8,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nn
 from autograd import Value
+from nn import functional as F
 from viz import (
     draw_factorized,
     draw_forward,
+    draw_graph,
     draw_paths,
     draw_reverse,
     frames,
@@ -44,12 +47,21 @@ def three_by_three(symbols: bool):
     return x, z
 
 
+def one_sample_through_a_network():
+    """The squared error of one sample through MLP(2, [3, 1]), after its backward pass."""
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = F.mse_loss(model([2.0, -1.0]), 1.0)
+    loss.backward()
+    return model, loss
+
+
 def main() -> None:
     os.environ.setdefault("PATHGRAD_RENDERER", "graphviz-pure")
     HERE.mkdir(parents=True, exist_ok=True)
     b, e = classic()
     x, z = three_by_three(symbols=False)
     xs, zs = three_by_three(symbols=True)
+    model, loss = one_sample_through_a_network()
     pictures = {
         "classic_paths.png": draw_paths(e, b),
         "classic_forward.png": draw_forward(e, b),
@@ -58,6 +70,8 @@ def main() -> None:
         "three_by_three_paths.png": draw_paths(z, x),
         "three_by_three_multiples.png": draw_paths(z, x, layout="multiples"),
         "three_by_three_factorized.png": draw_factorized(zs, xs),
+        "network_neurons.png": draw_graph(loss, model=model, collapse="neuron"),
+        "network_graph.png": draw_graph(loss, model=model),
     }
     for name, diagram in pictures.items():
         print("wrote", diagram.save(HERE / name))
