@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench images clean
+.PHONY: demo test lint bench images notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[render]'
+	touch $@
+
+$(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -40,6 +44,10 @@ bench: $(VENV)/.installed-bench
 # The pictures the README shows, regenerated (never drawn by hand).
 images: $(VENV)/.installed-dev
 	$(BIN)/python docs/make_images.py
+
+# Open the teaching notebooks in JupyterLab.
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab notebooks
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -155,9 +155,13 @@ def dags(draw, max_steps: int = 10):
     for k in range(draw(st.integers(1, max_steps))):
         available = len(leaves) + k
         if draw(st.booleans()):
-            steps.append((draw(st.sampled_from(_DAG_BINARY)),
-                          draw(st.integers(0, available - 1)),
-                          draw(st.integers(0, available - 1))))
+            steps.append(
+                (
+                    draw(st.sampled_from(_DAG_BINARY)),
+                    draw(st.integers(0, available - 1)),
+                    draw(st.integers(0, available - 1)),
+                )
+            )
         else:
             steps.append((draw(st.sampled_from(_DAG_UNARY)), draw(st.integers(0, available - 1))))
     return leaves, steps

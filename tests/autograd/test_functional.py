@@ -59,10 +59,7 @@ def test_hessian_of_every_two_argument_operation_matches_sympy(name, fa, fb):
     h = hessian(fn)(a0, b0)
     assert isinstance(h, np.ndarray) and h.shape == (2, 2) and h.dtype == float
     expr, at = fn_sympy(X, Y), {X: a0, Y: b0}
-    want = [
-        [float(expr.diff(u).diff(v).subs(at)) for v in (X, Y)]
-        for u in (X, Y)
-    ]
+    want = [[float(expr.diff(u).diff(v).subs(at)) for v in (X, Y)] for u in (X, Y)]
     assert np.allclose(h, want, rtol=1e-8, atol=1e-8)
     # third derivatives of the two-argument operations, by nesting
     d3 = grad(lambda a: grad(grad(fn, 0), 0)(a, b0))(a0)

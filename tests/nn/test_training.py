@@ -5,7 +5,7 @@ import pytest
 
 import nn
 from nn import functional as F
-from nn.optim import SGD, Adam, LambdaLR
+from nn.optim import SGD, LambdaLR
 
 
 def micrograd_recipe(X, y, seed, steps=100):
@@ -26,13 +26,6 @@ def micrograd_recipe(X, y, seed, steps=100):
     return model, history
 
 
-def test_micrograd_recipe_learns_two_moons_to_100_percent():
-    X, y = nn.data.make_moons(100, noise=0.1, seed=0)
-    _, history = micrograd_recipe(X, y, seed=1)
-    assert history.accuracy[-1] == 1.0 and len(history.loss) == 100
-    assert history.loss[-1] < history.loss[0]
-
-
 def test_micrograd_recipe_learns_xor():
     X, y = nn.data.make_xor()
     model, history = micrograd_recipe(X, y, seed=1)
@@ -40,19 +33,24 @@ def test_micrograd_recipe_learns_xor():
     assert [int(model(x).data > 0) for x in X] == [0, 1, 1, 0]
 
 
-def test_adam_learns_two_moons_in_fewer_steps():
-    X, y = nn.data.make_moons(100, noise=0.1, seed=0)
-    model = nn.MLP(2, [16, 16, 1], seed=1)
-    history = nn.fit(
-        model,
-        X,
-        y * 2 - 1,
-        loss=F.hinge_loss,
-        optimizer=Adam(model.parameters(), lr=0.05),
-        epochs=40,
-        progress=False,
-    )
-    assert history.accuracy[-1] >= 0.97
+def test_training_pauses_the_cyclic_collector_and_restores_it():
+    import gc
+
+    seen = []
+
+    def loss(outputs, targets):
+        seen.append(gc.isenabled())
+        return F.mse_loss(outputs, targets)
+
+    X, y = nn.data.make_xor()
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=loss, epochs=2, progress=False)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
 
 
 def test_logistic_regression_is_one_sigmoid_neuron():
