@@ -8,7 +8,7 @@ over paths, or by forward mode (``autograd.paths``), and through a functional AP
 
 from .functional import grad, hessian, value_and_grad
 from .graph import topological_order
-from .modes import detect_anomaly, is_grad_enabled, no_grad
+from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .paths import (
     Edge,
     Factorization,
@@ -36,6 +36,7 @@ __all__ = [
     "Value",
     "count_paths",
     "detect_anomaly",
+    "enable_grad",
     "factorize",
     "forward_mode",
     "grad",

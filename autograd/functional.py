@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .graph import descendants_in, reverse_sweep, topological_order
+from .modes import enable_grad
 from .ops import IDENTITY
 from .value import Value, _apply, _constant, as_value, value_edges
 
@@ -43,6 +44,7 @@ def value_and_grad(f: Callable[..., Value], argnum: ArgNum = 0) -> Callable[...,
     single, argnums = _argnums(f, argnum)
 
     @functools.wraps(f)
+    @enable_grad()  # as torch.func.grad: differentiates inside an outer no_grad too
     def value_and_grad_f(*args):
         inputs, nested, out = _evaluate(f, args, argnums)
         grads = _gradients(out, inputs, nested)
@@ -59,6 +61,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., np.ndarray]:
         raise TypeError(f"hessian() takes a function, got {type(f).__name__}")
 
     @functools.wraps(f)
+    @enable_grad()
     def hessian_f(*args):
         argnums = tuple(range(len(args)))
         inputs, nested, out = _evaluate(f, args, argnums)
@@ -90,8 +93,7 @@ def _evaluate(f: Callable, args: tuple, argnums: tuple[int, ...]) -> tuple[list,
     for i in argnums:
         if not -len(args) <= i < len(args):
             raise IndexError(
-                f"argnum {i} is out of range: the function was called with {len(args)} "
-                f"argument(s)"
+                f"argnum {i} is out of range: the function was called with {len(args)} argument(s)"
             )
         a = args[i]
         if isinstance(a, Value):

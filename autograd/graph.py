@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .modes import STATE
+from .modes import STATE, is_anomaly_enabled
 
 if TYPE_CHECKING:
     from .value import Value
@@ -87,7 +87,7 @@ def reverse_sweep(
     edges_of = edges_of or edges
     adjoints = dict(seeds)
     get = adjoints.get
-    check = STATE.anomaly
+    check = is_anomaly_enabled()
     for node in reversed(order):
         if node._a is None:
             continue

@@ -1,41 +1,122 @@
-"""The engine's two switches: recording history (``no_grad``) and anomaly detection.
+"""The engine's two switches: recording history (``no_grad``, ``enable_grad``) and anomaly
+detection (``detect_anomaly``).
 
-Both are process-wide, as the users of a scalar engine expect (they are not per-thread). Node
-creation reads a single flag, ``STATE.plain``, which is true when history is recorded and anomaly
-detection is off: that keeps the common path as fast as it would be without either feature.
+Both are per thread and per asyncio task, as PyTorch's grad mode is: they live in context
+variables, and each ``with`` block restores exactly the value it found (by token), so switches
+in one thread never reach another, and nested blocks unwind correctly.
+
+Node creation must stay fast when no switch is on anywhere: it reads one counter,
+``STATE.switched``, the number of switch blocks open in any thread. At 0 (the common case) it
+takes the plain path without touching a context variable; otherwise it reads this context's own
+switches, which is slower but correct whatever the other threads do.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import os
 import sys
+import threading
+from contextvars import ContextVar
+
+_GRAD_ENABLED: ContextVar[bool] = ContextVar("pathgrad_grad_enabled", default=True)
+_ANOMALY: ContextVar[bool] = ContextVar("pathgrad_anomaly", default=False)
 
 
 class _State:
-    __slots__ = ("grad_enabled", "anomaly", "plain", "sites")
+    __slots__ = ("switched", "sites", "lock")
 
     def __init__(self) -> None:
-        self.grad_enabled = True
-        self.anomaly = False
-        self.plain = True
+        self.switched = 0  # switch blocks open, in every thread and task together
         # While anomaly detection is on: node -> (file, line) of the user code that created it.
         self.sites: dict = {}
-
-    def update(self) -> None:
-        self.plain = self.grad_enabled and not self.anomaly
+        self.lock = threading.Lock()
 
 
 STATE = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when new Values record their parents (outside every ``no_grad``)."""
-    return STATE.grad_enabled
+    """True when new Values record their parents (outside ``no_grad``, or inside
+    ``enable_grad``), in this thread and task."""
+    return _GRAD_ENABLED.get()
 
 
-class no_grad(contextlib.ContextDecorator):  # noqa: N801 - PyTorch's name
+def is_anomaly_enabled() -> bool:
+    """True inside ``detect_anomaly`` in this thread and task."""
+    return _ANOMALY.get()
+
+
+class _Switch(contextlib.ContextDecorator):
+    """A context manager and decorator that sets one context variable for its block.
+
+    As a decorator it covers plain functions, generator functions (while the generator runs)
+    and coroutine functions."""
+
+    _variable: ContextVar[bool]
+    _value: bool
+
+    def __init__(self) -> None:
+        self._tokens: list = []
+
+    def __enter__(self):
+        with STATE.lock:
+            STATE.switched += 1
+        self._tokens.append(self._variable.set(self._value))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._variable.reset(self._tokens.pop())
+        with STATE.lock:
+            STATE.switched -= 1
+        self._after()
+
+    def _after(self) -> None:
+        pass
+
+    def _recreate_cm(self):
+        return type(self)()  # one instance per call: a decorated function may run in threads
+
+    def __call__(self, func):
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def generator(*args, **kwargs):
+                gen = func(*args, **kwargs)
+                resume, arg = gen.send, None
+                while True:  # the switch is on while the generator's own code runs
+                    with self._recreate_cm():
+                        try:
+                            item = resume(arg)
+                        except StopIteration as stop:
+                            return stop.value
+                    try:
+                        arg = yield item
+                        resume = gen.send
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    except BaseException as err:  # thrown in by the caller: pass it on
+                        resume, arg = gen.throw, err
+
+            return generator
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def coroutine(*args, **kwargs):
+                with self._recreate_cm():
+                    return await func(*args, **kwargs)
+
+            return coroutine
+        return super().__call__(func)
+
+
+class no_grad(_Switch):  # noqa: N801 - PyTorch's name
     """Context manager and decorator: Values made inside record no parents (they are leaves).
+
+    Per thread and per task: other threads keep recording.
 
     >>> x = Value(2.0)
     >>> with no_grad():
@@ -44,49 +125,34 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - PyTorch's name
     ()
     """
 
-    def __init__(self) -> None:
-        self._saved: list[bool] = []
-
-    def __enter__(self) -> no_grad:
-        self._saved.append(STATE.grad_enabled)
-        STATE.grad_enabled = False
-        STATE.update()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._saved.pop()
-        STATE.update()
+    _variable, _value = _GRAD_ENABLED, False
 
 
-class detect_anomaly:  # noqa: N801 - PyTorch's name
+class enable_grad(_Switch):  # noqa: N801 - PyTorch's name
+    """Context manager and decorator: record history again inside a ``no_grad`` block."""
+
+    _variable, _value = _GRAD_ENABLED, True
+
+
+class detect_anomaly(_Switch):  # noqa: N801 - PyTorch's name
     """Context manager: the first non-finite result or gradient raises ``FloatingPointError``.
 
     Inside it, every operation checks that its result is finite, and every backward pass checks
     each gradient it computes. The error names the operation, its input values, and the file and
     line of the user code that created the node. Outside it, nothing is checked and nothing slows
-    down.
+    down. Per thread and per task, like ``no_grad``.
     """
 
-    def __init__(self) -> None:
-        self._saved: list[bool] = []
+    _variable, _value = _ANOMALY, True
 
-    def __enter__(self) -> detect_anomaly:
-        self._saved.append(STATE.anomaly)
-        STATE.anomaly = True
-        STATE.update()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        STATE.anomaly = self._saved.pop()
-        STATE.update()
-        if not STATE.anomaly:
-            STATE.sites.clear()
+    def _after(self) -> None:
+        with STATE.lock:
+            if not STATE.switched:
+                STATE.sites.clear()
 
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_OWN_DIRS = tuple(
-    os.path.join(_PACKAGE_ROOT, name) + os.sep for name in ("autograd", "nn", "viz")
-)
+_OWN_DIRS = tuple(os.path.join(_PACKAGE_ROOT, name) + os.sep for name in ("autograd", "nn", "viz"))
 
 
 def user_site() -> tuple[str, int]:

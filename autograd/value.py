@@ -9,7 +9,7 @@ import operator
 from . import floatmath as F
 from . import ops
 from .graph import edges, reverse_sweep, topological_order
-from .modes import STATE, user_site
+from .modes import STATE, is_anomaly_enabled, is_grad_enabled, user_site
 
 
 class Value:
@@ -225,7 +225,7 @@ class Value:
         """
         seed = _seed(grad)
         order = topological_order(self)
-        if create_graph or STATE.anomaly:
+        if create_graph or (STATE.switched and is_anomaly_enabled()):
             edges_of = value_edges if create_graph else None
             _store_adjoints(reverse_sweep(order, {self: seed}, edges_of))
             return
@@ -271,7 +271,7 @@ def _make1(data: float, op: ops.Op, x: Value, const: float | None = None) -> Val
     v._op = op
     v._const = const
     v._b = None
-    if STATE.plain:
+    if not STATE.switched:
         v._a = x
         v._da = op.rule(F, x.data, data, const)
     else:
@@ -288,7 +288,7 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
     v.label = ""
     v._op = op
     v._const = None
-    if STATE.plain:
+    if not STATE.switched:
         v._a = a
         v._b = b
         v._da, v._db = op.rule(F, a.data, b.data, data)
@@ -300,9 +300,9 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
 def _make_under_switches(v: Value, parents: tuple) -> None:
     """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``."""
     v._a = v._b = None
-    if STATE.grad_enabled:
+    if is_grad_enabled():
         _set_edges(v, _edges_of(v, parents, F))
-    if STATE.anomaly:
+    if is_anomaly_enabled():
         site = user_site()
         if not math.isfinite(v.data):
             inputs = ", ".join(repr(p.data) for p in parents)
