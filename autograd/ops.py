@@ -147,7 +147,7 @@ POW_CONST = Op(
 )  # x ** c
 RPOW_CONST = Op(
     "**",
-    lambda m, x, out, c: out * F.log(c),
+    lambda m, x, out, c: 0.0 if c == 0 else out * F.log(c),  # as for a ** b with a == 0
     template="{c} ** {x}",
     derivative="{out}·log {c}",
     precedence=POWER,

@@ -364,10 +364,15 @@ def _constant(x: object) -> float | None:
     """x as a float if it is a real number (and not a Value), else None."""
     if type(x) is float:
         return x
-    if isinstance(x, (float, int)):
-        return float(x)
-    if isinstance(x, numbers.Real):
-        return float(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        try:
+            return float(x)
+        except OverflowError:
+            digits = round(int(x).bit_length() * math.log10(2)) + 1
+            raise OverflowError(
+                f"a Value takes a real number that fits a float (at most about 1.8e308), "
+                f"got an integer of about {digits} digits"
+            ) from None
     return None
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import numbers
 import os
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -67,13 +71,15 @@ class Module:
         return sum(1 for _ in self.named_parameters())
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``grad`` to 0 (leaf gradients accumulate across passes)."""
+        """Set every parameter's ``grad`` to 0 and its ``grad_graph`` to None (leaf gradients
+        accumulate across passes)."""
         for p in self.parameters():
             p.grad = 0.0
+            p.grad_graph = None  # the gradient as a graph, after backward(create_graph=True)
 
     def state_dict(self) -> dict[str, float]:
         """The parameters' values as plain floats, keyed by name."""
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: _as_float(name, p.data) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, float]) -> None:
         """Set the parameters from ``state``; it must name every parameter, nothing else, each
@@ -84,7 +90,7 @@ class Module:
             )
         own = dict(self.named_parameters())
         missing = [k for k in own if k not in state]
-        unexpected = [k for k in state if k not in own]
+        unexpected = [str(k) for k in state if k not in own]
         not_numbers = [f"{k}={state[k]!r}" for k in own if k in state and not _is_real(state[k])]
         problems = []
         if missing:
@@ -98,33 +104,45 @@ class Module:
                 f"state does not fit {self.describe()} ({len(own)} parameters, state has "
                 f"{len(state)}); " + "; ".join(problems)
             )
+        values = {name: float(state[name]) for name in own}  # every conversion before any change
         for name, p in own.items():
-            p.data = float(state[name])
+            p.data = values[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the architecture and parameters to ``path`` as JSON."""
+        """Write the architecture and parameters to ``path`` as JSON, atomically: the text goes
+        to a temporary file in the same folder, flushed to disk, which then replaces ``path``,
+        so a failure at any point leaves the previous file as it was."""
         document = {
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
             "architecture": self.describe(),
             "state": self.state_dict(),
         }
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=1)
+        text = json.dumps(document, indent=1)
+        path = Path(path)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
 
-    def load(self, path: str | os.PathLike) -> None:
-        """Read parameters written by ``save`` into this module (whose architecture must match)."""
-        with open(path, encoding="utf-8") as f:
-            try:
-                document = json.load(f)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path} is not a pathgrad model file (not JSON: {err})") from None
-        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-            raise ValueError(f"{path} is not a pathgrad model file (no {FILE_FORMAT!r} format tag)")
-        saved = document.get("architecture")
-        if saved != self.describe():
-            raise ValueError(f"{path} holds a {saved}, which does not fit this {self.describe()}")
-        self.load_state_dict(document["state"])
+    def load(self, path: str | os.PathLike, allow_nonfinite: bool = False) -> None:
+        """Read parameters written by ``save`` into this module (whose architecture must match).
+
+        All or nothing: the whole file is checked before any parameter changes, and a file that
+        is not right raises one ``ValueError`` naming it and what is wrong. NaN and infinite
+        values are refused unless ``allow_nonfinite=True``."""
+        state = _read_model_file(Path(path), self.describe(), allow_nonfinite)
+        try:
+            self.load_state_dict(state)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{path}: {err}") from None
 
     def describe(self) -> str:
         """A one-line description of the architecture (what ``save`` records)."""
@@ -270,6 +288,61 @@ def _positive_int(what: str, n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {n!r}")
     return int(n)
+
+
+def _as_float(name: str, x: object) -> float:
+    if not _is_real(x):
+        raise TypeError(f"parameter {name} holds {type(x).__name__} {x!r}, not a real number")
+    return float(x)
+
+
+def _read_model_file(path: Path, architecture: str, allow_nonfinite: bool) -> dict:
+    """The state in a file written by ``Module.save``, checked; ValueError naming what is wrong."""
+
+    def bad(problem: str) -> ValueError:
+        return ValueError(f"{path} is not a pathgrad model file: {problem}")
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise bad("it is not UTF-8 text") from None
+    nonfinite: list[str] = []
+
+    def constant(word: str) -> float:  # NaN, Infinity, -Infinity
+        nonfinite.append(word)
+        return float(word.replace("Infinity", "inf"))
+
+    try:
+        document = json.loads(text, parse_int=_integer, parse_constant=constant)
+    except json.JSONDecodeError as err:
+        raise bad(f"not JSON ({err})") from None
+    except RecursionError:
+        raise bad("its JSON is nested too deeply") from None
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        raise bad(f"no {FILE_FORMAT!r} format tag")
+    if document.get("version") != FILE_VERSION:
+        raise bad(
+            f"version {document.get('version')!r}; this pathgrad reads version {FILE_VERSION}"
+        )
+    if document.get("architecture") != architecture:
+        raise ValueError(
+            f"{path} holds a {document.get('architecture')}, which does not fit this {architecture}"
+        )
+    state = document.get("state")
+    if not isinstance(state, dict):
+        raise bad("no 'state' mapping of parameter names to numbers")
+    infinite = [k for k, v in state.items() if isinstance(v, float) and not math.isfinite(v)]
+    if infinite and not allow_nonfinite:
+        raise bad(
+            f"non-finite values for {_listing(infinite)}; pass allow_nonfinite=True to load them"
+        )
+    return state
+
+
+def _integer(digits: str) -> int | float:
+    """A JSON integer; past 300 digits a float (inf), refused as non-finite rather than failing
+    to convert halfway through loading."""
+    return int(digits) if len(digits.lstrip("-")) <= 300 else float(digits)
 
 
 def _is_real(x: object) -> bool:

@@ -7,6 +7,8 @@ like its parameter list; parameters carry only ``data`` and ``grad``.
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 from collections.abc import Callable, Iterable
 
 from autograd import Value
@@ -16,21 +18,30 @@ class Optimizer:
     """Base class: holds the parameters, the learning rate and per-parameter state."""
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
-        self.params = list(params)
-        if not self.params:
+        given = list(params)
+        if not given:
             raise ValueError("optimizer got an empty parameter list")
-        for p in self.params:
+        for p in given:
             if not isinstance(p, Value):
                 raise TypeError(f"optimizer parameters must be Values, got {type(p).__name__}")
+        self.params = list(dict.fromkeys(given))  # a Value given twice would be stepped twice
+        if len(self.params) < len(given):
+            warnings.warn(
+                f"optimizer got {len(given) - len(self.params)} parameter(s) more than once "
+                f"(tied or repeated); each is updated once per step",
+                UserWarning,
+                stacklevel=2,
+            )
         self.lr = _check("lr", lr, minimum=0.0)
         self.base_lr = self.lr
         self.state: list[dict] = [{} for _ in self.params]
         self.steps = 0
 
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0."""
+        """Set every parameter's gradient to 0 (and its ``grad_graph`` to None)."""
         for p in self.params:
             p.grad = 0.0
+            p.grad_graph = None  # the gradient as a graph, after backward(create_graph=True)
 
     def step(self) -> None:
         """Update every parameter from its ``grad``."""
@@ -175,8 +186,8 @@ class StepLR(LambdaLR):
 
 
 def _check(name: str, x: object, minimum: float, below: float | None = None) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x):
-        raise ValueError(f"{name} must be a number, got {x!r}")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or math.isnan(x):
+        raise ValueError(f"{name} must be a real number (int, float or NumPy), got {x!r}")
     if x < minimum or (below is not None and x >= below):
         accepted = f"in [{minimum:g}, {below:g})" if below is not None else f">= {minimum:g}"
         raise ValueError(f"{name} must be {accepted}, got {x!r}")

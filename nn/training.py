@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -99,10 +100,16 @@ def fit(
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise ValueError("validation must be an (X_val, y_val) pair")
         validation = _check_data(model, *validation, "X_val", "y_val")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    epochs = int(epochs)
+    batch_size = None if batch_size is None else int(batch_size)
     if not callable(loss):
         raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
@@ -138,6 +145,11 @@ def fit(
             bar.set_postfix(_postfix(history))
     bar.close()
     return history
+
+
+def _positive_int(n: object) -> bool:
+    """An int (NumPy's included, bool not) of at least 1."""
+    return not isinstance(n, bool) and isinstance(n, numbers.Integral) and n >= 1
 
 
 @contextlib.contextmanager
@@ -204,4 +216,14 @@ def _check_data(model: Module, X, y, x_name: str, y_name: str) -> tuple[np.ndarr
         )
     if not np.issubdtype(X.dtype, np.number):
         raise ValueError(f"{x_name} must hold numbers, got dtype {X.dtype}")
+    for name, data in ((x_name, X), (y_name, y)):
+        if np.issubdtype(data.dtype, np.number):
+            bad = ~np.isfinite(data.reshape(len(data), -1)).all(axis=1)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"{name} has NaN or infinite values in {len(rows)} row(s), the first at row "
+                    f"{rows[0]}: {data[rows[0]]!r}; training on them would turn every parameter "
+                    f"into NaN"
+                )
     return X, y
