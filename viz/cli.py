@@ -24,7 +24,7 @@ from .frames import frames, save_animation
 from .graph_view import draw_graph
 from .path_views import LAYOUTS, draw_paths
 from .player import player
-from .render import RendererNotFoundError, format_of
+from .render import RendererNotFoundError, RenderError, format_of
 from .views import draw_forward, draw_reverse, explain
 
 CLASSIC = ("(a+b)*(b+1)", ["a=2", "b=1"], "b")
@@ -126,6 +126,12 @@ def run(argv: list[str]) -> int:
     except ParseError as err:
         raise UsageError(f"cannot parse the expression: {err}") from None
     values = _values(pairs, expression.variables)
+    if args.max_nodes < 1:
+        raise UsageError(f"--max-nodes must be a positive number, got {args.max_nodes}")
+    _check_output(Path(args.html or args.animate or args.output))
+    size = expression.operations + len(expression.variables)
+    if size > args.max_nodes:  # refused before building: a huge expression costs nothing
+        raise UsageError(f"{GraphTooLargeError(size, args.max_nodes)} (use --max-nodes)")
     if not expression.variables:
         raise UsageError("the expression has no variables to differentiate by")
     wrt = wrt or expression.variables[0]
@@ -158,12 +164,26 @@ def run(argv: list[str]) -> int:
             written = save_animation(sequence, Path(args.animate))
         else:
             written = [diagram.save(Path(args.output))]
-    except RendererNotFoundError as err:
+    except (RendererNotFoundError, RenderError) as err:
         print(f"gradviz: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"gradviz: cannot write {err.filename or args.output}: {err.strerror}",
+              file=sys.stderr)  # fmt: skip
         return 1
     shown = f"{written[0]} ... {written[-1]}" if len(written) > 1 else str(written[0])
     print(f"wrote {shown}")
     return 0
+
+
+def _check_output(path: Path) -> None:
+    """The file to write is a file in a folder that exists: else a usage error, before work."""
+    if path.is_dir():
+        raise UsageError(f"the output {str(path)!r} is a folder: give a file name, like e.svg")
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+        )
 
 
 def _check_view_options(args: argparse.Namespace) -> None:

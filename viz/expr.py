@@ -43,6 +43,10 @@ _TOKEN = re.compile(
 )
 
 
+MAX_DEPTH = 100  # nested parentheses, functions, signs and powers: far below Python's own limit
+MAX_LABEL = 40  # characters of a sub-expression's text kept as its node's label
+
+
 class ParseError(ValueError):
     """An expression that is not in the language, with the column of the offending part."""
 
@@ -88,6 +92,21 @@ class Expression:
     tokens: list[Token]
     variables: list[str]  # in order of first appearance
 
+    @property
+    def operations(self) -> int:
+        """How many operation nodes building the expression makes: one per binary operator,
+        minus sign and function call (a leading plus sign makes none)."""
+        count = 0
+        for before, token in zip([None, *self.tokens], self.tokens, strict=False):
+            if token.kind == "name" and token.text in FUNCTIONS:
+                count += 1
+            elif token.kind == "op" and token.text not in "()":
+                operand_before = before is not None and (
+                    before.kind in ("number", "name") or before.text == ")"
+                )
+                count += token.text != "+" or operand_before
+        return count
+
     def build(self, values: dict[str, float]) -> tuple[Value, dict[str, Value]]:
         """The output Value, and the leaf Value of each variable (labelled with its name)."""
         leaves = {name: Value(values[name], name) for name in self.variables}
@@ -127,6 +146,17 @@ class _Parser:
         self.text, self.tokens, self.leaves = text, tokens, leaves
         self.names = names if names is not None else []
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, token: Token) -> None:
+        """One more level of nesting; refused past MAX_DEPTH, before Python's recursion limit."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(
+                f"the expression is nested more than {MAX_DEPTH} levels deep (parentheses, "
+                f"functions, minus signs and powers together)",
+                token,
+            )
 
     def parse(self):
         value = self.expr()
@@ -154,20 +184,24 @@ class _Parser:
     def unary(self):
         start = self.peek().column
         if self.peek().text == "-" and self.peek().kind == "op":
-            self.take()
+            self.deeper(self.take())
             value = self.unary()
+            self.depth -= 1
             return None if self.leaves is None else self.named(-_node(value), start)
         if self.peek().text == "+" and self.peek().kind == "op":
-            self.take()
-            return self.unary()
+            self.deeper(self.take())
+            value = self.unary()
+            self.depth -= 1
+            return value
         return self.power()
 
     def power(self):
         start = self.peek().column
         base = self.atom()
         if self.peek().text == "**":
-            self.take()
+            self.deeper(self.take())
             exponent = self.unary()
+            self.depth -= 1
             return self.named(self.apply("**", base, exponent), start)
         return base
 
@@ -189,9 +223,10 @@ class _Parser:
                         f"{', '.join(FUNCTIONS)})",
                         token,
                     )
-                self.take()
+                self.deeper(self.take())
                 argument = self.expr()
                 self.expect(")")
+                self.depth -= 1
                 return self.named(self.call(token.text, argument), token.column)
             if token.text in FUNCTIONS:
                 self.fail(f"function {token.text!r} needs an argument in parentheses", token)
@@ -199,8 +234,10 @@ class _Parser:
                 self.names.append(token.text)
             return None if self.leaves is None else self.leaves[token.text]
         if token.text == "(":
+            self.deeper(token)
             value = self.expr()
             self.expect(")")
+            self.depth -= 1
             return value
         if token.kind == "bad":
             self.fail(f"unexpected {_shown(token)}", token)
@@ -208,10 +245,16 @@ class _Parser:
 
     # helpers
     def named(self, value, start: int):
-        """Label a new node with the text of its sub-expression, e.g. "(a+b)" or "tanh(x)"."""
+        """Label a new node with the text of its sub-expression, e.g. "(a+b)" or "tanh(x)",
+        cut to MAX_LABEL characters with an ellipsis (a long expression's labels would otherwise
+        take memory quadratic in its length)."""
         if isinstance(value, Value) and not value.label:
             end = self.tokens[self.i - 1]
-            value.label = self.text[start : end.column + len(end.text)].strip()
+            stop = end.column + len(end.text)
+            if stop - start <= MAX_LABEL:
+                value.label = self.text[start:stop].strip()
+            else:
+                value.label = self.text[start : start + MAX_LABEL - 1].strip() + "…"
         return value
 
     def apply(self, op, left, right):

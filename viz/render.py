@@ -6,6 +6,7 @@ A ``Diagram`` always has its DOT text; rendering happens only when it is saved o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ INSTALL_HINT = (
 )
 # PATHGRAD_RENDERER=dot|graphviz-pure|none forces a choice (for tests, and to compare the two).
 RENDERER_ENV = "PATHGRAD_RENDERER"
+TIME_LIMIT = 60.0  # seconds a renderer may take before it is stopped
 
 
 class RendererNotFoundError(RuntimeError):
@@ -56,20 +58,33 @@ def _beside_interpreter(name: str) -> str | None:
     return str(candidate) if candidate.is_file() and os.access(candidate, os.X_OK) else None
 
 
-def render(source: str, fmt: str, dpi: float | None = None) -> bytes:
+class RenderError(RuntimeError):
+    """The renderer failed, or took longer than its time limit and was stopped."""
+
+
+def render(
+    source: str, fmt: str, dpi: float | None = None, time_limit: float | None = None
+) -> bytes:
     """DOT text rendered to ``fmt`` ("svg", "png", "pdf") by the renderer found; ``dpi`` sets
-    a PNG's resolution (the renderer's default, 96, when None)."""
+    a PNG's resolution (the renderer's default, 96, when None). A renderer still running after
+    ``time_limit`` seconds (default ``TIME_LIMIT``, 60) is stopped, and ``RenderError`` says so."""
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
     command = find_renderer(fmt) + [f"-T{fmt}"]
     if dpi is not None:
         command.append(f"-Gdpi={dpi:g}")
     try:
         done = subprocess.run(
-            command, input=source.encode("utf-8"), capture_output=True, timeout=120, check=False
-        )
+            command, input=source.encode("utf-8"), capture_output=True, timeout=time_limit,
+            check=False,
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{command[0]} took more than 120 s to lay out the graph") from None
+        raise RenderError(
+            f"{Path(command[0]).name} was stopped after {time_limit:g} s laying out the graph: "
+            f"draw a smaller graph (many edges into or out of one node are the slowest), or "
+            f"install Graphviz's dot, which is much faster than graphviz-pure"
+        ) from None
     if done.returncode != 0:
-        raise RuntimeError(
+        raise RenderError(
             f"{command[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')}"
         )
     return done.stdout
@@ -131,7 +146,14 @@ class Diagram:
     def save(self, path: str | os.PathLike, dpi: float | None = None) -> Path:
         """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot)."""
         path = Path(path)
-        path.write_bytes(self.pipe(format_of(path), dpi))
+        data = self.pipe(format_of(path), dpi)  # rendered in full before the file is touched
+        try:
+            path.write_bytes(data)
+        except OSError:
+            with contextlib.suppress(OSError):
+                if path.is_file():
+                    path.unlink()  # no partial file
+            raise
         return path
 
     def render(
