@@ -19,6 +19,7 @@ import inspect
 import os
 import sys
 import threading
+import weakref
 from contextvars import ContextVar
 
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("pathgrad_grad_enabled", default=True)
@@ -30,8 +31,9 @@ class _State:
 
     def __init__(self) -> None:
         self.switched = 0  # switch blocks open, in every thread and task together
-        # While anomaly detection is on: node -> (file, line) of the user code that created it.
-        self.sites: dict = {}
+        # While anomaly detection is on: node -> (file, line) of the user code that created it,
+        # held weakly: a node dropped inside detect_anomaly is freed as it would be outside.
+        self.sites: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.lock = threading.Lock()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import operator
@@ -40,7 +41,12 @@ class Value:
     # The (at most two) edges live in the node itself: parent _a with local derivative _da, and
     # parent _b with _db (_b is None for one parent; both are None for a leaf). No tuple per node
     # means half the objects for the cyclic garbage collector to track, and less memory.
-    __slots__ = ("data", "grad", "grad_graph", "label", "_op", "_const", "_a", "_da", "_b", "_db")
+    # __weakref__: weak references to Values work (as to tensors); detect_anomaly uses them to
+    # remember where each node was made without keeping it alive. It costs 8 bytes per node.
+    __slots__ = (
+        "data", "grad", "grad_graph", "label", "_op", "_const", "_a", "_da", "_b", "_db",
+        "__weakref__",
+    )  # fmt: skip
 
     # NumPy defers to our reflected operators, so `np.float64(3) * x` is a Value.
     __array_ufunc__ = None
@@ -207,6 +213,48 @@ class Value:
         """Cosine; cos' = -sin."""
         return _apply(self, ops.COS)
 
+    # --- copies ------------------------------------------------------------------------------
+    def __deepcopy__(self, memo: dict) -> Value:
+        """A copy of this Value and of the graph it was computed from, made without recursion
+        (a graph of any depth), sharing nothing with the original but the operations."""
+        if id(self) in memo:
+            return memo[id(self)]
+        for node in topological_order(self):
+            if id(node) in memo:
+                continue
+            twin = _new(Value)
+            twin.data, twin.grad, twin.label = node.data, node.grad, node.label
+            twin._op, twin._const = node._op, node._const
+            twin._a = None if node._a is None else memo[id(node._a)]
+            twin._b = None if node._b is None else memo[id(node._b)]
+            if node._a is not None:
+                twin._da = node._da
+            if node._b is not None:
+                twin._db = node._db
+            memo[id(node)] = twin
+            twin.grad_graph = None  # set below, once every node of this graph has its twin
+        for node in topological_order(self):
+            if node.grad_graph is not None:
+                memo[id(node)].grad_graph = copy.deepcopy(node.grad_graph, memo)
+        return memo[id(self)]
+
+    def __copy__(self) -> Value:
+        """A new node with the same data, label, gradient and parents."""
+        twin = _new(Value)
+        for slot in Value.__slots__[:-1]:
+            if hasattr(self, slot):
+                setattr(twin, slot, getattr(self, slot))
+        return twin
+
+    def __reduce_ex__(self, protocol: object):
+        if self._a is not None:
+            raise TypeError(
+                "a Value made by an operation cannot be pickled (its graph refers to the "
+                "engine's operations); save a model's parameters with state_dict() or "
+                "Module.save, or pickle v.detach() (a leaf with the same data)"
+            )
+        return (_leaf, (self.data, self.label, self.grad))
+
     # --- history -----------------------------------------------------------------------------
     def detach(self) -> Value:
         """A new leaf with the same data and label, and no history."""
@@ -242,6 +290,13 @@ class Value:
                 b = node._b
                 if b is not None:
                     b.grad += node._db * g
+
+
+def _leaf(data: float, label: str, grad: float) -> Value:
+    """A leaf as copied or unpickled."""
+    v = Value(data, label)
+    v.grad = grad
+    return v
 
 
 def _store_adjoints(adjoints: dict) -> None:

@@ -178,3 +178,19 @@ def test_detect_anomaly_in_one_thread_does_not_check_another():
         worker.join()
     with pytest.raises(FloatingPointError), detect_anomaly():
         Value(0.0).log()
+
+
+def test_detect_anomaly_does_not_keep_dropped_nodes_alive():
+    import gc
+    import weakref
+
+    with detect_anomaly():
+        x = Value(2.0)
+        y = x * 3
+        dropped = weakref.ref(y)
+        del y
+        gc.collect()
+        assert dropped() is None
+        z = x.log()
+        with pytest.raises(FloatingPointError, match="test_switches.py"):
+            (z * 0.0 + Value(0.0).log()).backward()
