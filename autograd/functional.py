@@ -24,13 +24,16 @@ from .value import Value, _apply, _constant, as_value, value_edges
 ArgNum = int | Sequence[int]
 
 
-def grad(f: Callable[..., Value], argnum: ArgNum = 0) -> Callable[..., float | tuple]:
-    """The function computing d f / d(argument ``argnum``) (a tuple of them for a tuple argnum).
+def grad(
+    f: Callable[..., Value], argnum: ArgNum = 0, *, argnums: ArgNum | None = None
+) -> Callable[..., float | tuple]:
+    """The function computing d f / d(argument ``argnum``) (a tuple of them for a tuple argnum;
+    ``argnums=`` is the same, as JAX spells it).
 
     >>> grad(lambda x: x ** 3)(2.0)
     12.0
     """
-    value_and_grad_f = value_and_grad(f, argnum)
+    value_and_grad_f = value_and_grad(f, argnum, argnums=argnums)
 
     @functools.wraps(f)
     def grad_f(*args):
@@ -39,8 +42,15 @@ def grad(f: Callable[..., Value], argnum: ArgNum = 0) -> Callable[..., float | t
     return grad_f
 
 
-def value_and_grad(f: Callable[..., Value], argnum: ArgNum = 0) -> Callable[..., tuple]:
-    """The function computing ``(f(*args), d f / d args[argnum])`` in one evaluation of f."""
+def value_and_grad(
+    f: Callable[..., Value], argnum: ArgNum = 0, *, argnums: ArgNum | None = None
+) -> Callable[..., tuple]:
+    """The function computing ``(f(*args), d f / d args[argnum])`` in one evaluation of f
+    (``argnums=`` as JAX spells it)."""
+    if argnums is not None:
+        if argnum != 0:
+            raise TypeError("give argnum or argnums (JAX's spelling), not both")
+        argnum = argnums
     single, argnums = _argnums(f, argnum)
 
     @functools.wraps(f)

@@ -111,6 +111,6 @@ def _check_gradient(node: Value, grad: Any) -> None:
     file, line = STATE.sites.get(node, ("<created outside detect_anomaly>", 0))
     inputs = ", ".join(repr(p.data) for p in node.parents)
     raise FloatingPointError(
-        f"backward through operation {node._op.name!r} on inputs ({inputs}) gave a non-finite "
+        f"backward through operation {node._fn.name!r} on inputs ({inputs}) gave a non-finite "
         f"gradient {value!r} (node created at {file}:{line})"
     )

@@ -44,12 +44,9 @@ class Value:
     # __weakref__: weak references to Values work (as to tensors); detect_anomaly uses them to
     # remember where each node was made without keeping it alive. It costs 8 bytes per node.
     __slots__ = (
-        "data", "grad", "grad_graph", "label", "_op", "_const", "_a", "_da", "_b", "_db",
+        "data", "grad", "grad_graph", "label", "_fn", "_const", "_a", "_da", "_b", "_db",
         "__weakref__",
     )  # fmt: skip
-
-    # NumPy defers to our reflected operators, so `np.float64(3) * x` is a Value.
-    __array_ufunc__ = None
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = _real(data)
@@ -58,14 +55,14 @@ class Value:
         self.grad = 0.0
         self.grad_graph = None
         self.label = label
-        self._op = ops.LEAF
+        self._fn = ops.LEAF
         self._const = None
         self._a = self._b = None
 
     @property
     def op(self) -> str:
         """The operation that made this node ("+", "tanh", ...), "" for a leaf."""
-        return self._op.name
+        return self._fn.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -80,6 +77,95 @@ class Value:
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data!r}, grad={self.grad!r})"
+
+    # --- the habits of PyTorch and micrograd users ------------------------------------------
+    def item(self) -> float:
+        """The number, as a Python float (PyTorch's name; the same as ``.data``)."""
+        return self.data
+
+    def __float__(self) -> float:
+        """``float(v)``: the number. The graph is not followed: for a differentiable function,
+        use the method (``v.sin()``), not ``math.sin(v)``."""
+        return self.data
+
+    # Comparisons compare the numbers and return a bool (max(a, b), sorted(values), if v > 0);
+    # == and != stay identity, so that Values can be dictionary keys and set members.
+    def __lt__(self, other: Value | float) -> bool:
+        return self.data < _compared(other)
+
+    def __le__(self, other: Value | float) -> bool:
+        return self.data <= _compared(other)
+
+    def __gt__(self, other: Value | float) -> bool:
+        return self.data > _compared(other)
+
+    def __ge__(self, other: Value | float) -> bool:
+        return self.data >= _compared(other)
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of parents (``parents`` keeps their order and repeats)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name: the operation's text, "" for a leaf (the same as ``op``)."""
+        return self._fn.name
+
+    @classmethod
+    def from_op(
+        cls,
+        data: float,
+        parents: tuple[Value, ...] | list[Value],
+        local_grads: tuple[float, ...] | list[float],
+        op: str = "custom",
+    ) -> Value:
+        """A node made by an operation of your own: its value, its one or two parents and the
+        local derivative d(node)/d(parent) for each, which ``backward`` multiplies in.
+
+        >>> import math
+        >>> x = Value(0.5, "x")
+        >>> t = math.tanh(x.data)
+        >>> y = Value.from_op(t, [x], [1 - t * t], op="tanh")
+        >>> y.backward()
+        >>> round(x.grad, 6)
+        0.786448
+
+        Its local derivatives are numbers, so ``backward(create_graph=True)`` cannot
+        differentiate through it a second time (build it from the engine's operations for that).
+        """
+        parents, local_grads = tuple(parents), tuple(local_grads)
+        if not 1 <= len(parents) <= 2 or not all(isinstance(p, Value) for p in parents):
+            raise TypeError(
+                f"from_op takes one or two parent Values (combine more with the engine's "
+                f"operations), got {parents!r}"
+            )
+        if len(local_grads) != len(parents):
+            raise ValueError(
+                f"from_op needs one local derivative per parent: {len(parents)} parent(s), "
+                f"{len(local_grads)} derivative(s)"
+            )
+        if not isinstance(op, str) or not op:
+            raise TypeError(f"op must be a non-empty str naming the operation, got {op!r}")
+        grads = [_parameter("a local derivative", d) for d in local_grads]
+        args = "{x}" if len(parents) == 1 else "{a}, {b}"
+        v = _new(Value)
+        v.data, v.grad, v.grad_graph, v.label = _real(data), 0.0, None, ""
+        v._fn, v._const, v._a, v._b = ops.Op(op, None, template=f"{op}({args})"), None, None, None
+        if is_grad_enabled():
+            _set_edges(v, tuple(x for pair in zip(parents, grads, strict=True) for x in pair))
+        return v
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy's arithmetic with a Value gives a Value (``np.float64(3) * x``); NumPy's
+        functions of a Value are refused with the method to use (``np.sin(x)``: ``x.sin()``)."""
+        operator_name = _UFUNC_OPERATORS.get(ufunc.__name__)
+        if method == "__call__" and operator_name and len(inputs) == 2 and not kwargs:
+            a, b = inputs
+            if isinstance(a, Value):
+                return getattr(a, f"__{operator_name}__")(b)
+            return getattr(b, f"__r{operator_name}__")(a)
+        raise _not_a_method(f"numpy.{ufunc.__name__}", ufunc.__name__)
 
     # --- arithmetic ------------------------------------------------------------------------------
     def __add__(self, other: Value | float) -> Value:
@@ -224,7 +310,7 @@ class Value:
                 continue
             twin = _new(Value)
             twin.data, twin.grad, twin.label = node.data, node.grad, node.label
-            twin._op, twin._const = node._op, node._const
+            twin._fn, twin._const = node._fn, node._const
             twin._a = None if node._a is None else memo[id(node._a)]
             twin._b = None if node._b is None else memo[id(node._b)]
             if node._a is not None:
@@ -260,7 +346,9 @@ class Value:
         """A new leaf with the same data and label, and no history."""
         return Value(self.data, self.label)
 
-    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
+    def backward(
+        self, grad: float = 1.0, create_graph: bool = False, retain_graph: bool | None = None
+    ) -> None:
         """Back-propagate: set ``node.grad = d(self)/d(node)`` (times ``grad``) for every node
         this Value depends on, by the chain rule in reverse topological order.
 
@@ -269,8 +357,11 @@ class Value:
         node's ``grad_graph`` holds its gradient as a differentiable Value (for second derivatives;
         leaves accumulate it too). Those gradient graphs refer back to the nodes they were computed
         from, so they form reference cycles, freed by Python's cyclic garbage collector (as in
-        PyTorch).
+        PyTorch). ``retain_graph`` is accepted for PyTorch's code: the graph is always kept, so
+        ``backward`` can run again.
         """
+        if retain_graph is not None and not isinstance(retain_graph, bool):
+            raise TypeError(f"retain_graph must be True, False or None, got {retain_graph!r}")
         seed = _seed(grad)
         order = topological_order(self)
         if create_graph or (STATE.switched and is_anomaly_enabled()):
@@ -290,6 +381,38 @@ class Value:
                 b = node._b
                 if b is not None:
                     b.grad += node._db * g
+
+
+# The functions of one Value, as methods: what the gradviz parser and error messages list.
+FUNCTIONS = (
+    "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "softplus", "gaussian",
+    "step", "abs", "sin", "cos",
+)  # fmt: skip
+_UFUNC_OPERATORS = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "truediv",
+    "divide": "truediv", "power": "pow",
+}  # fmt: skip
+_METHOD_OF = {"absolute": "abs", "fabs": "abs", "negative": "__neg__"}
+
+
+def _not_a_method(what: str, name: str) -> TypeError:
+    method = _METHOD_OF.get(name, name)
+    if callable(getattr(Value, method, None)) and not method.startswith("_"):
+        hint = f"use the method, x.{method}(), which records the operation"
+    else:
+        hint = f"Values have these functions as methods: {', '.join(FUNCTIONS)}"
+    return TypeError(f"{what} does not work on a Value; {hint}")
+
+
+def _compared(other: object) -> float:
+    if isinstance(other, Value):
+        return other.data
+    c = _constant(other)
+    if c is None:
+        raise TypeError(
+            f"a Value compares with Values and real numbers, not {type(other).__name__}"
+        )
+    return c
 
 
 def _leaf(data: float, label: str, grad: float) -> Value:
@@ -323,7 +446,7 @@ def _make1(data: float, op: ops.Op, x: Value, const: float | None = None) -> Val
     v.grad = 0.0
     v.grad_graph = None
     v.label = ""
-    v._op = op
+    v._fn = op
     v._const = const
     v._b = None
     if not STATE.switched:
@@ -341,7 +464,7 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
     v.grad = 0.0
     v.grad_graph = None
     v.label = ""
-    v._op = op
+    v._fn = op
     v._const = None
     if not STATE.switched:
         v._a = a
@@ -363,7 +486,7 @@ def _make_under_switches(v: Value, parents: tuple) -> None:
             inputs = ", ".join(repr(p.data) for p in parents)
             const = "" if v._const is None else f" with constant {v._const!r}"
             raise FloatingPointError(
-                f"operation {v._op.name!r} on inputs ({inputs}){const} produced {v.data!r} "
+                f"operation {v._fn.name!r} on inputs ({inputs}){const} produced {v.data!r} "
                 f"(created at {site[0]}:{site[1]})"
             )
         STATE.sites[v] = site
@@ -371,13 +494,19 @@ def _make_under_switches(v: Value, parents: tuple) -> None:
 
 def _edges_of(v: Value, parents: tuple, m) -> tuple:
     """(parent, d, ...) for node ``v`` from its operation's rule, computed in namespace ``m``."""
+    if v._fn.rule is None:  # made by Value.from_op: its local derivatives are only numbers
+        raise TypeError(
+            f"backward(create_graph=True) cannot differentiate the custom operation "
+            f"{v._fn.name!r} a second time: Value.from_op gave its local derivatives as numbers; "
+            f"build it from the engine's operations instead"
+        )
     if m is F:  # floats: the rule sees the parents' numbers
         args, out = [p.data for p in parents], v.data
     else:  # Values: the rule sees the parents themselves
         args, out = parents, v
     if len(parents) == 1:
-        return (parents[0], v._op.rule(m, args[0], out, v._const))
-    da, db = v._op.rule(m, args[0], args[1], out)
+        return (parents[0], v._fn.rule(m, args[0], out, v._const))
+    da, db = v._fn.rule(m, args[0], args[1], out)
     return (parents[0], da, parents[1], db)
 
 

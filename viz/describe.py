@@ -129,13 +129,13 @@ def drawable_order(root: object, max_nodes: object) -> list[Value]:
 def has_constant_operand(v: Value) -> bool:
     """Whether a number entered v's operation as an operand (``x * 2``, ``1 - x``, ``2 ** x``);
     an exponent (``x ** 2``) or a function's parameter (a leaky_relu slope) is not one."""
-    return v._const is not None and v._op.name in ("+", "-", "*", "/") or v._op is ops.RPOW_CONST
+    return v._const is not None and v._fn.name in ("+", "-", "*", "/") or v._fn is ops.RPOW_CONST
 
 
 def local_formula(v: Value, i: int, names: Mapping[Value, str]) -> str:
     """d(v)/d(v's i-th parent) written in the operands' names, from the operation's own
     template in ``autograd.ops``: "b" for ∂(a*b)/∂a, "1 - o²" for tanh; "" when it has none."""
-    template = v._op.derivative
+    template = v._fn.derivative
     parents = v.parents
     if isinstance(template, tuple):
         template = template[i]
@@ -155,7 +155,7 @@ def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", comp
     """v's operation written with ``operands`` ((text, precedence) per parent) and its constant:
     ("b + 1", SUM), or compact for a name ("b+1", "w0·x0", "(y-t)²"). Operands are put in
     parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
-    op = v._op
+    op = v._fn
     template = op.template
     if compact:
         if op is ops.POW_CONST and v._const in (2, 3):

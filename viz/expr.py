@@ -18,24 +18,9 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from autograd import Value
+from autograd import Value, value
 
-FUNCTIONS = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
-    "gaussian": Value.gaussian,
-    "step": Value.step,
-    "abs": Value.abs,
-    "sin": Value.sin,
-    "cos": Value.cos,
-}
+FUNCTIONS = {name: getattr(Value, name) for name in value.FUNCTIONS}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"

@@ -124,8 +124,8 @@ def is_bookkeeping(v: Value) -> bool:
     """A multiply or divide by 1, a multiply by 0, adding or subtracting 0: what a loss's
     averaging and a label's zero leave in the graph."""
     c = v._const
-    return (v._op in (ops.MUL_CONST, ops.DIV_CONST) and c == 1) or (
-        v._op in (ops.MUL_CONST, ops.ADD_CONST, ops.SUB_CONST) and c == 0
+    return (v._fn in (ops.MUL_CONST, ops.DIV_CONST) and c == 1) or (
+        v._fn in (ops.MUL_CONST, ops.ADD_CONST, ops.SUB_CONST) and c == 0
     )
 
 

@@ -110,7 +110,7 @@ def _calls(neuron, children) -> Iterable[tuple[tuple, tuple, Value]]:
             products.append(product)
             sums.append(step)
             node = step
-            step = next((c for c in children.get(node, ()) if c._op is ops.ADD), None)
+            step = next((c for c in children.get(node, ()) if c._fn is ops.ADD), None)
         if len(products) != len(weights):
             continue  # not a call of this neuron (the bias used in some other way)
         yield tuple(products), tuple(sums), _activation(neuron, sums[-1], children)
@@ -118,10 +118,10 @@ def _calls(neuron, children) -> Iterable[tuple[tuple, tuple, Value]]:
 
 def _added_product(previous: Value, step: Value | None, w: Value) -> Value | None:
     """The product w * x when ``step`` is ``previous + w * x``, else None."""
-    if step is None or step._op is not ops.ADD or step.parents[0] is not previous:
+    if step is None or step._fn is not ops.ADD or step.parents[0] is not previous:
         return None
     product = step.parents[1]
-    if product._op in (ops.MUL, ops.MUL_CONST) and product.parents[0] is w:
+    if product._fn in (ops.MUL, ops.MUL_CONST) and product.parents[0] is w:
         return product
     return None
 
