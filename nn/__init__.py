@@ -9,7 +9,8 @@
 
 from . import data, functional, optim
 from .activations import ACTIVATIONS
-from .module import MLP, Layer, Module, Neuron
+from .init import manual_seed
+from .module import MLP, Layer, Module, Neuron, load
 from .training import History, evaluate, fit, predict
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "data",
     "evaluate",
     "fit",
+    "load",
+    "manual_seed",
     "functional",
     "optim",
     "predict",

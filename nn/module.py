@@ -7,6 +7,7 @@ import json
 import math
 import numbers
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 
 from autograd import Value
 
-from .activations import Activation, default_init, resolve
+from .activations import ACTIVATIONS, Activation, default_init, resolve
 from .init import draw_weights, generator
 
 FILE_FORMAT = "pathgrad-module"
@@ -36,26 +37,23 @@ class Module:
         """(name, module) for this module ("" or ``prefix``) and every module inside it."""
         yield prefix.rstrip("."), self
         for attr, obj in vars(self).items():
-            items = obj if isinstance(obj, list) else [obj]
-            for i, item in enumerate(items):
+            if isinstance(obj, dict):
+                items = [(f".{k}", v) for k, v in obj.items()]
+            elif isinstance(obj, (list, tuple)):
+                items = [(f".{i}", v) for i, v in enumerate(obj)]
+            else:
+                items = [("", obj)]
+            for index, item in items:
                 if isinstance(item, Module):
-                    index = f".{i}" if isinstance(obj, list) else ""
                     yield from item.named_modules(f"{prefix}{attr}{index}.")
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
-        """(name, parameter) pairs in a stable order, e.g. ``("layers.0.neurons.1.w.0", w)``."""
+        """(name, parameter) pairs in a stable order, e.g. ``("layers.0.neurons.1.w.0", w)``.
+
+        Parameters are found among the attributes: Values, Modules, and lists, tuples and dicts
+        of them (a dict's keys become part of the names)."""
         for attr, obj in vars(self).items():
-            name = f"{prefix}{attr}"
-            if isinstance(obj, Value):
-                yield name, obj
-            elif isinstance(obj, Module):
-                yield from obj.named_parameters(f"{name}.")
-            elif isinstance(obj, list):
-                for i, item in enumerate(obj):
-                    if isinstance(item, Value):
-                        yield f"{name}.{i}", item
-                    elif isinstance(item, Module):
-                        yield from item.named_parameters(f"{name}.{i}.")
+            yield from _named(f"{prefix}{attr}", obj)
 
     def _label_parameters(self) -> None:
         """Label every parameter with its ``short_name`` (what nn's modules do when made)."""
@@ -112,6 +110,15 @@ class Module:
         """Write the architecture and parameters to ``path`` as JSON, atomically: the text goes
         to a temporary file in the same folder, flushed to disk, which then replaces ``path``,
         so a failure at any point leaves the previous file as it was."""
+        named = {id(p) for _, p in self.named_parameters()}
+        listed = {id(p) for p in self.parameters()}
+        if not named or named != listed:
+            raise ValueError(
+                f"cannot save {type(self).__name__}: its parameters() gives {len(listed)} Values "
+                f"and {len(named)} are found by name among its attributes (Values, Modules, and "
+                f"lists, tuples or dicts of them); keep the parameters there, or save "
+                f"state_dict() yourself"
+            )
         document = {
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
@@ -284,10 +291,68 @@ def short_name(name: str) -> str:
     return ".".join(parts)
 
 
+def _named(name: str, obj: object) -> Iterator[tuple[str, Value]]:
+    if isinstance(obj, Value):
+        yield name, obj
+    elif isinstance(obj, Module):
+        yield from obj.named_parameters(f"{name}.")
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _named(f"{name}.{i}", item)
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _named(f"{name}.{key}", item)
+
+
 def _positive_int(what: str, n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {n!r}")
     return int(n)
+
+
+def load(path: str | os.PathLike, allow_nonfinite: bool = False) -> Module:
+    """The module a file written by ``save`` describes, rebuilt and loaded: a ``Neuron``,
+    ``Layer`` or ``MLP`` with one of nn's activations (for another module, make it and call its
+    own ``load``)."""
+    model = _rebuild(_architecture_in(Path(path)), path)
+    model.load(path, allow_nonfinite=allow_nonfinite)
+    return model
+
+
+_ARCHITECTURES = {
+    "Neuron": re.compile(r"Neuron\((\d+), activation=(\w+)\)"),
+    "Layer": re.compile(r"Layer\((\d+), (\d+), activation=(\w+)\)"),
+    "MLP": re.compile(
+        r"MLP\((\d+), \[(\d+(?:, \d+)*)\], activation=(\w+), output_activation=(\w+)\)"
+    ),
+}
+
+
+def _architecture_in(path: Path) -> str:
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        document = None
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        raise ValueError(f"{path} is not a pathgrad model file: no {FILE_FORMAT!r} format tag")
+    return str(document.get("architecture"))
+
+
+def _rebuild(architecture: str, path: object) -> Module:
+    for kind, pattern in _ARCHITECTURES.items():
+        m = pattern.fullmatch(architecture)
+        if not m or not all(a in ACTIVATIONS for a in m.groups() if not a[0].isdigit()):
+            continue
+        if kind == "Neuron":
+            return Neuron(int(m[1]), m[2], seed=0)
+        if kind == "Layer":
+            return Layer(int(m[1]), int(m[2]), m[3], seed=0)
+        sizes = [int(n) for n in m[2].split(", ")]
+        return MLP(int(m[1]), sizes, m[3], m[4], seed=0)
+    raise ValueError(
+        f"{path} holds a {architecture}, which nn.load cannot rebuild (it rebuilds Neuron, Layer "
+        f"and MLP with nn's activations): make the module and call its load(path)"
+    )
 
 
 def _as_float(name: str, x: object) -> float:

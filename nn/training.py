@@ -53,7 +53,15 @@ def _argmax_classes(outputs, labels) -> np.ndarray:
     return np.array([predicted(o) == label(t) for o, t in zip(outputs, labels, strict=True)])
 
 
-# How each classification loss reads a prediction; other losses get no accuracy.
+# Accuracy rules by name: how a prediction is read as a class.
+ACCURACY = {
+    "sign": _sign_classes,  # scores against labels ±1 (hinge loss)
+    "logit": _threshold(0.0),  # a logit against labels 0/1
+    "probability": _threshold(0.5),  # a probability against labels 0/1
+    "argmax": _argmax_classes,  # one output per class against class indices or one-hot rows
+}
+
+# The rule metrics="auto" picks for each of nn's classification losses; other losses get none.
 _ACCURACY = {
     F.hinge_loss: _sign_classes,
     F.binary_cross_entropy: _threshold(0.5),
@@ -76,12 +84,19 @@ def fit(
     penalty: Callable[[list[Value]], Value] | None = None,
     scheduler: LambdaLR | None = None,
     seed=None,
+    metrics: str | Callable | None = "auto",
+    lr: float | None = None,
 ) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes and return the ``History``.
 
     - ``loss(outputs, targets)``: a function of ``nn.functional`` (or any with that signature);
       hinge, binary and categorical cross-entropy losses also get an accuracy per epoch.
-    - ``optimizer``: by default ``SGD(model.parameters(), lr=0.1)``.
+    - ``optimizer``: an optimizer object, e.g. ``Adam(model.parameters(), lr=0.01)``; by
+      default ``SGD(model.parameters(), lr=lr)`` with ``lr`` 0.1 unless given.
+    - ``metrics``: how ``history.accuracy`` reads a prediction: "sign" (scores against ±1),
+      "logit" or "probability" (against 0/1), "argmax" (one output per class), a function
+      ``(outputs, targets) -> per-sample bools``, None for no accuracy, or "auto": the rule
+      that nn's own classification losses imply.
     - ``batch_size``: None for full-batch gradient descent, 1 for single-sample SGD.
     - ``validation``: an (X_val, y_val) pair evaluated after each epoch.
     - ``penalty(params)``: a regulariser added to each batch's loss, e.g.
@@ -112,8 +127,8 @@ def fit(
     batch_size = None if batch_size is None else int(batch_size)
     if not callable(loss):
         raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
-    optimizer = optimizer or SGD(model.parameters(), lr=0.1)
-    accuracy_of = _ACCURACY.get(loss)
+    optimizer = _optimizer(model, optimizer, lr)
+    accuracy_of = _accuracy_rule(metrics, loss)
     rng = generator(seed)
     history = History()
     bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
@@ -136,7 +151,7 @@ def fit(
             if accuracy_of:
                 history.accuracy.append(float(np.mean(correct)))
             if validation is not None:
-                val_loss, val_acc = evaluate(model, *validation, loss=loss)
+                val_loss, val_acc = evaluate(model, *validation, loss=loss, metrics=metrics)
                 history.val_loss.append(val_loss)
                 if val_acc is not None:
                     history.val_accuracy.append(val_acc)
@@ -145,6 +160,34 @@ def fit(
             bar.set_postfix(_postfix(history))
     bar.close()
     return history
+
+
+def _optimizer(model: Module, optimizer: object, lr: object) -> Optimizer:
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object, like {optimizer.__name__}(model.parameters(), "
+            f"lr=0.01), not the class {optimizer.__name__}"
+        )
+    if optimizer is None:
+        return SGD(model.parameters(), lr=0.1 if lr is None else lr)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}")
+    if lr is not None:
+        raise TypeError("give lr= or an optimizer (which has its own lr), not both")
+    return optimizer
+
+
+def _accuracy_rule(metrics: object, loss: Callable) -> Callable | None:
+    if metrics == "auto":
+        return _ACCURACY.get(loss)
+    if metrics is None or callable(metrics):
+        return metrics
+    if metrics in ACCURACY:
+        return ACCURACY[metrics]
+    raise ValueError(
+        f"metrics must be 'auto', None, a function (outputs, targets) -> bools, or one of "
+        f"{', '.join(map(repr, ACCURACY))}; got {metrics!r}"
+    )
 
 
 def _positive_int(n: object) -> bool:
@@ -170,13 +213,15 @@ def _cyclic_collector_paused():
             gc.enable()
 
 
-def evaluate(model: Module, X, y, loss: Callable = F.mse_loss) -> tuple[float, float | None]:
+def evaluate(
+    model: Module, X, y, loss: Callable = F.mse_loss, metrics: str | Callable | None = "auto"
+) -> tuple[float, float | None]:
     """(loss, accuracy or None) of ``model`` on (X, y), without recording a graph for training."""
     X, y = _check_data(model, X, y, "X", "y")
     with no_grad():
         outputs = [model(row) for row in X]
         value = float(loss(outputs, y).data)
-    accuracy_of = _ACCURACY.get(loss)
+    accuracy_of = _accuracy_rule(metrics, loss)
     accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
     return value, accuracy
 
