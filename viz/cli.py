@@ -18,7 +18,7 @@ from pathlib import Path
 from autograd import TooManyPathsError
 
 from .describe import DEFAULT_MAX_NODES, GraphTooLargeError
-from .expr import ParseError, parse
+from .expr import CONSTANTS, ParseError, parse
 from .factorized import draw_factorized
 from .frames import frames, save_animation
 from .graph_view import draw_graph
@@ -47,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("expression", nargs="?", help='e.g. "(a+b)*(b+1)" (default: that one)')
     p.add_argument("values", nargs="*", metavar="name=value", help="a value for each variable")
     p.add_argument("--wrt", help="the variable to differentiate by (default: the first one)")
-    p.add_argument("--view", default="paths", help=f"one of {', '.join(VIEWS)} (default: paths)")
+    p.add_argument(
+        "--view",
+        default="paths",
+        metavar="{" + ",".join(VIEWS) + "}",
+        help="the picture (default: paths)",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -93,6 +98,9 @@ def _values(pairs: list[str], variables: list[str]) -> dict[str, float]:
             values[name] = float(text)
         except ValueError:
             raise UsageError(f"bad value {pair!r}: {text!r} is not a number") from None
+        if name in CONSTANTS:
+            raise UsageError(f"{name} is the constant {CONSTANTS[name]:.6g}; give your variable "
+                             f"another name")  # fmt: skip
         if name not in variables:
             raise UsageError(
                 f"variable {name!r} is not in the expression (its variables: "

@@ -7,20 +7,22 @@
                                             on its left: -x**2 is -(x**2), as in Python)
     atom   := number | name | function "(" expr ")" | "(" expr ")"
 
-Names are variables; functions are the engine's: exp, log, sqrt, tanh, sigmoid, relu,
-leaky_relu, elu, softplus, gaussian, step, abs, sin, cos. Anything else is a ``ParseError`` that
-points at the offending column.
+Names are variables, except the constants pi and e; functions are the engine's: exp, log, sqrt,
+tanh, sigmoid, relu, leaky_relu, elu, softplus, gaussian, step, abs, sin, cos. Anything else is a
+``ParseError`` that points at the offending column (``x^2`` suggests ``x**2``).
 """
 
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from dataclasses import dataclass
 
 from autograd import Value, value
 
 FUNCTIONS = {name: getattr(Value, name) for name in value.FUNCTIONS}
+CONSTANTS = {"pi": math.pi, "e": math.e}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
@@ -119,6 +121,10 @@ def _shown(token: Token) -> str:
     return repr(token.text)
 
 
+def _hint(token: Token) -> str:
+    return " (powers are written **, as in Python: x**2)" if token.text == "^" else ""
+
+
 def _node(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
@@ -147,7 +153,7 @@ class _Parser:
         value = self.expr()
         token = self.peek()
         if token.kind != "end":
-            self.fail(f"unexpected {_shown(token)}", token)
+            self.fail(f"unexpected {_shown(token)}{_hint(token)}", token)
         return value
 
     # grammar
@@ -215,6 +221,8 @@ class _Parser:
                 return self.named(self.call(token.text, argument), token.column)
             if token.text in FUNCTIONS:
                 self.fail(f"function {token.text!r} needs an argument in parentheses", token)
+            if token.text in CONSTANTS:
+                return CONSTANTS[token.text]
             if token.text not in self.names:
                 self.names.append(token.text)
             return None if self.leaves is None else self.leaves[token.text]
@@ -225,7 +233,7 @@ class _Parser:
             self.depth -= 1
             return value
         if token.kind == "bad":
-            self.fail(f"unexpected {_shown(token)}", token)
+            self.fail(f"unexpected {_shown(token)}{_hint(token)}", token)
         self.fail(f"expected a number, a name or '(' but found {_shown(token)}", token)
 
     # helpers

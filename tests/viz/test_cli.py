@@ -106,3 +106,18 @@ def test_animate_writes_every_step_as_a_gif(renderer, tmp_path, capsys):
     assert main(["--view", "reverse", "--animate", str(gif)]) == 0
     assert gif.read_bytes().startswith(b"GIF89a")
     assert f"wrote {gif}" in capsys.readouterr().out
+
+
+def test_caret_suggests_the_power_operator_and_pi_and_e_are_constants(capsys, tmp_path):
+    assert main(["x^2", "x=1", "-o", str(tmp_path / "e.dot")]) == 2
+    assert "powers are written **" in capsys.readouterr().err
+    assert main(["sin(pi*x)+e", "x=0.5", "-o", str(tmp_path / "e.dot")]) == 0
+    assert "out = sin(pi*x)+e" in capsys.readouterr().out
+    assert main(["x*e", "x=1", "e=2", "-o", str(tmp_path / "f.dot")]) == 2
+    assert "e is the constant 2.71828" in capsys.readouterr().err
+
+
+def test_help_lists_the_views(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--view {graph,forward,reverse,paths,factorized}" in capsys.readouterr().out
