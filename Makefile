@@ -12,25 +12,28 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install whenever the project's metadata changes (editable, so code edits need no reinstall).
+# PYTHONWARNINGS=ignore keeps setuptools' editable-install notice out of the output.
+PIP := PYTHONWARNINGS=ignore $(BIN)/python -m pip
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,render]'
+	$(PIP) install --quiet -e '.[dev]'
 	touch $@
 
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[render]'
+	$(PIP) install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(PIP) install --quiet -e '.[notebooks]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(PIP) install --quiet -e '.[bench]'
 	touch $@
 
 demo: $(VENV)/.installed-demo
 	mkdir -p out
 	$(BIN)/gradviz -o out/classic.svg
+	@echo "the picture: $(CURDIR)/out/classic.svg (open it in a web browser, e.g. xdg-open or open)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check autograd nn viz tests benchmarks

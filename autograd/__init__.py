@@ -6,6 +6,8 @@ over paths, or by forward mode (``autograd.paths``), and through a functional AP
 (``grad``, ``value_and_grad``, ``hessian``) that nests for higher derivatives.
 """
 
+__version__ = "0.1.0"  # the version of pathgrad: nn and viz report the same
+
 from .functional import grad, hessian, value_and_grad
 from .graph import topological_order
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -26,6 +28,7 @@ from .paths import (
 from .value import Value
 
 __all__ = [
+    "__version__",
     "Edge",
     "Factorization",
     "ForwardMode",

@@ -7,6 +7,8 @@
 - ``fit``: a training loop with a progress bar.
 """
 
+from autograd import __version__
+
 from . import data, functional, optim
 from .activations import ACTIVATIONS
 from .init import manual_seed
@@ -14,6 +16,7 @@ from .module import MLP, Layer, Module, Neuron, load
 from .training import History, evaluate, fit, predict
 
 __all__ = [
+    "__version__",
     "ACTIVATIONS",
     "MLP",
     "History",

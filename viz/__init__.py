@@ -15,6 +15,8 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline S
 - ``explain(out, x)``: the same derivation as text.
 """
 
+from autograd import __version__
+
 from .describe import GraphTooLargeError, describe
 from .factorized import draw_factorized
 from .frames import frames, save_animation
@@ -25,6 +27,7 @@ from .render import Diagram, RendererNotFoundError
 from .views import draw_forward, draw_reverse, explain
 
 __all__ = [
+    "__version__",
     "Diagram",
     "GraphTooLargeError",
     "RendererNotFoundError",

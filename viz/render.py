@@ -1,5 +1,5 @@
 """Turning DOT text into pictures: the Graphviz ``dot`` program if it is on PATH, otherwise the
-pip-installable ``graphviz-pure`` (``pip install 'pathgrad[render]'``).
+pure-Python ``graphviz-pure``, which every install of pathgrad brings.
 
 A ``Diagram`` always has its DOT text; rendering happens only when it is saved or displayed.
 """
@@ -18,7 +18,7 @@ import graphviz
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
     "install Graphviz (e.g. 'apt install graphviz' or 'brew install graphviz') or the "
-    "pure renderer ('pip install \"pathgrad[render]\"', which provides graphviz-pure)"
+    "pure renderer that pathgrad depends on ('pip install graphviz-pure')"
 )
 # PATHGRAD_RENDERER=dot|graphviz-pure|none forces a choice (for tests, and to compare the two).
 RENDERER_ENV = "PATHGRAD_RENDERER"

@@ -37,13 +37,13 @@ def test_unknown_extensions_are_refused(tmp_path, classic):
 def test_without_any_renderer_saving_names_both_fixes(monkeypatch, tmp_path, classic):
     monkeypatch.setenv("PATHGRAD_RENDERER", "none")
     diagram = draw_graph(classic[-1])
-    with pytest.raises(RendererNotFoundError, match=r"install Graphviz.*pathgrad\[render\]"):
+    with pytest.raises(RendererNotFoundError, match=r"install Graphviz.*pip install graphviz-pure"):
         diagram.save(tmp_path / "g.svg")
     assert not (tmp_path / "g.svg").exists()
     assert diagram.save(tmp_path / "g.dot").read_text().startswith("digraph")
     bundle = diagram._repr_mimebundle_()
     assert "image/svg+xml" not in bundle
-    assert bundle["text/plain"].startswith("digraph") and "pathgrad[render]" in bundle["text/plain"]
+    assert bundle["text/plain"].startswith("digraph") and "graphviz-pure" in bundle["text/plain"]
 
 
 def test_jupyter_shows_svg_inline(renderer, classic):
