@@ -9,25 +9,26 @@ BIN    := $(VENV)/bin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
 
 # Re-install whenever the project's metadata changes (editable, so code edits need no reinstall).
-# PYTHONWARNINGS=ignore keeps setuptools' editable-install notice out of the output.
+# PYTHONWARNINGS=ignore and -qq keep setuptools' editable-install notice and pip's warnings about
+# this machine's package indexes out of the output (errors still show).
 PIP := PYTHONWARNINGS=ignore $(BIN)/python -m pip
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --quiet -e '.[dev]'
 	touch $@
 
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --quiet -e .
 	touch $@
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[notebooks]'
+	$(PIP) install --quiet --quiet -e '.[notebooks]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[bench]'
+	$(PIP) install --quiet --quiet -e '.[bench]'
 	touch $@
 
 demo: $(VENV)/.installed-demo
