@@ -36,8 +36,11 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/gradviz -o out/classic.svg
 	@echo "the picture: $(CURDIR)/out/classic.svg (open it in a web browser, e.g. xdg-open or open)"
 
+# The linter, the formatter's check (no file would change) and the type checker.
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check autograd nn viz tests benchmarks
+	$(BIN)/ruff check autograd nn viz tests benchmarks docs
+	$(BIN)/ruff format --check autograd nn viz tests benchmarks docs
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest --durations=10

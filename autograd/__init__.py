@@ -10,7 +10,6 @@ __version__ = "0.1.0"  # the version of pathgrad: nn and viz report the same
 
 from .functional import grad, hessian, value_and_grad
 from .graph import topological_order
-from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .paths import (
     Edge,
     Factorization,
@@ -25,6 +24,7 @@ from .paths import (
     path_sum,
     reverse_mode,
 )
+from .switches import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
 
 __all__ = [

@@ -39,7 +39,7 @@ def _is_odd_integer(x: float) -> bool:
     return x == x and not math.isinf(x) and x == int(x) and int(x) % 2 == 1
 
 
-def pow(a: float, b: float) -> float:  # noqa: A001 - the name the rules read as maths
+def pow(a: float, b: float) -> float:
     """a ** b as C pow(): overflow is ±inf, 0 ** negative is inf, negative ** fraction is nan."""
     try:
         return math.pow(a, b)
@@ -87,6 +87,14 @@ def cos(x: float) -> float:
     """Cosine: cos(±inf) = nan."""
     try:
         return math.cos(x)
+    except ValueError:
+        return NAN
+
+
+def tan(x: float) -> float:
+    """tan x; nan for ±inf (where math.tan raises)."""
+    try:
+        return math.tan(x)
     except ValueError:
         return NAN
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .graph import descendants_in, reverse_sweep, topological_order
-from .modes import enable_grad
 from .ops import IDENTITY
+from .switches import enable_grad
 from .value import Value, _apply, _constant, as_value, value_edges
 
 ArgNum = int | Sequence[int]
@@ -98,16 +98,19 @@ def _argnums(f: object, argnum: object) -> tuple[bool, tuple[int, ...]]:
 
 def _evaluate(f: Callable, args: tuple, argnums: tuple[int, ...]) -> tuple[list, bool, object]:
     """Call f with fresh nodes for the differentiated arguments."""
-    args = list(args)
-    inputs, nested = [], False
+    values = list(args)
+    inputs = []
+    # Any Value argument (not only a differentiated one) means an outer grad differentiates
+    # this result again: then the derivatives are returned as Values.
+    nested = any(isinstance(a, Value) for a in values)
     for i in argnums:
-        if not -len(args) <= i < len(args):
+        if not -len(values) <= i < len(values):
             raise IndexError(
-                f"argnum {i} is out of range: the function was called with {len(args)} argument(s)"
+                f"argnum {i} is out of range: the function was called with {len(values)} "
+                f"argument(s)"
             )
-        a = args[i]
+        a = values[i]
         if isinstance(a, Value):
-            nested = True
             fresh = _apply(a, IDENTITY)  # its own variable, still differentiable through a
         else:
             c = _constant(a)
@@ -117,9 +120,9 @@ def _evaluate(f: Callable, args: tuple, argnums: tuple[int, ...]) -> tuple[list,
                     f"got {type(a).__name__} {a!r}"
                 )
             fresh = Value(c)
-        args[i] = fresh
+        values[i] = fresh
         inputs.append(fresh)
-    out = f(*args)
+    out = f(*values)
     if not isinstance(out, Value) and _constant(out) is None:
         raise TypeError(
             f"the function must return a Value (or a number), got {type(out).__name__}; "

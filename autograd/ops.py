@@ -1,10 +1,14 @@
-"""The primitive operations: each one's forward formula beside its derivative rule, written once.
+"""The primitive operations, each defined once: its name, forward formula, derivative rule and
+how diagrams write it. Everything that lists operations (the Value methods, the gradviz parser,
+the README, the tests) reads this table; adding a function of one Value is one ``Op`` here and
+its one-line method on ``Value``.
 
-A rule returns the local derivative of the result with respect to each parent:
+Every rule has one signature, ``rule(m, a, b, out, c)``:
 
-- one parent: ``rule(m, x, out, c) -> d``, where ``c`` is the operation's constant (``x * c``,
-  ``x ** c``, a ``leaky_relu`` slope...) or None;
-- two parents: ``rule(m, a, b, out) -> (da, db)``.
+- ``a`` is the operand (the left one for two-parent operations), ``b`` the right operand or None;
+- ``out`` is the result; ``c`` the operation's constant (``x * c``, ``x ** c``) or parameter (a
+  ``leaky_relu`` slope), or None;
+- it returns the local derivative d(out)/d(a) for one parent, the pair (d/da, d/db) for two.
 
 ``m`` is the namespace the rule computes in: ``autograd.floatmath`` gives plain floats (what the
 forward pass stores on each edge), ``autograd.value.VALUE_MATH`` gives Values (what
@@ -20,32 +24,35 @@ own derivative is zero and a plain float is the correct differentiable answer.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
+from typing import Any
 
-from . import floatmath as F
+from . import floatmath as fm
 
 # How tightly a written operation binds, for parentheses in formulas: a - (b + c), (a + b)·c.
 SUM, PRODUCT, POWER, ATOM = 1, 2, 3, 4
 
 
 class Op:
-    """A primitive operation: its display name, its derivative rule, (for functions of one
-    Value) its forward formula on floats, and how diagrams write it."""
+    """A primitive operation: its display name, forward formula on floats, derivative rule
+    (``rule(m, a, b, out, c)``) and how diagrams write it."""
 
-    __slots__ = ("name", "rule", "forward", "template", "precedence", "derivative")
+    __slots__ = ("name", "forward", "rule", "template", "precedence", "derivative")
 
     def __init__(
         self,
         name: str,
+        forward: Callable[..., float] | None,
         rule: Callable | None,
-        forward: Callable[..., float] | None = None,
         template: str = "",
         derivative: str | tuple[str, str] = "",
         precedence: int = ATOM,
     ):
         self.name = name
-        self.rule = rule
-        self.forward = forward
+        # Two parents: forward(a, b); a constant or parameter: forward(x, c); else forward(x).
+        self.forward: Callable[..., float] = forward or _no_formula(name)
+        self.rule: Callable[..., Any] = rule or _numbers_only(name)
         # The operation written out in its operands' names: "{a} + {b}", "{c} - {x}" for c - x
         # (c: the constant), "tanh({x})" by default for a function of one Value.
         self.template = template or f"{name}({{x}})"
@@ -58,11 +65,32 @@ class Op:
         return f"Op({self.name!r})"
 
 
+def _no_formula(name: str) -> Callable[..., float]:
+    def forward(*operands: float) -> float:
+        raise TypeError(f"{name!r} has no forward formula: its nodes are made by Value.from_op")
+
+    return forward
+
+
+def _numbers_only(name: str) -> Callable[..., Any]:
+    """The rule of an operation made by ``Value.from_op``: its local derivatives were given as
+    numbers, so there is nothing to rebuild as Values for a second derivative."""
+
+    def rule(m, a, b, out, c):
+        raise TypeError(
+            f"backward(create_graph=True) cannot differentiate the custom operation {name!r} "
+            f"a second time: Value.from_op gave its local derivatives as numbers; build it from "
+            f"the engine's operations instead"
+        )
+
+    return rule
+
+
 def _sign(x: float) -> float:
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
-def _pow_rule(m, a, b, out):
+def _pow_rule(m, a, b, out, c):
     # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a.  As in PyTorch, each is 0 where the exponent
     # (respectively the base) makes the formula 0 * inf: b == 0, and a == 0 with b >= 0.
     da = 0.0 if m.data(b) == 0 else b * m.pow(a, b - 1.0)
@@ -70,123 +98,99 @@ def _pow_rule(m, a, b, out):
     return (da, db)
 
 
-def _pow_const_rule(m, x, out, c):
-    # d(x^c)/dx = c x^(c-1)
-    return 0.0 if c == 0 else c * m.pow(x, c - 1.0)
-
-
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 
 # --- leaves and the identity -------------------------------------------------------------------
-LEAF = Op("", None, template="{x}")
-IDENTITY = Op("id", lambda m, x, out, c: 1.0, lambda x: x, derivative="1")
+LEAF = Op("", None, None, template="{x}")
+IDENTITY = Op("id", lambda x: x, lambda m, a, b, out, c: 1.0, derivative="1")
 
-# --- arithmetic between two Values ----------------------------------------------------------
-ADD = Op(
-    "+", lambda m, a, b, out: _ONE_ONE, template="{a} + {b}", derivative=("1", "1"), precedence=SUM
-)  # a + b
-SUB = Op(
-    "-",
-    lambda m, a, b, out: _ONE_MINUS_ONE,
-    template="{a} - {b}",
-    derivative=("1", "-1"),
-    precedence=SUM,
-)  # a - b
-MUL = Op(
-    "*",
-    lambda m, a, b, out: (b, a),
-    template="{a} * {b}",
-    derivative=("{b}", "{a}"),
-    precedence=PRODUCT,
-)  # a * b
+# --- arithmetic between two Values: forward(a, b) ------------------------------------------------
+ADD = Op("+", operator.add, lambda m, a, b, out, c: _ONE_ONE, "{a} + {b}", ("1", "1"), SUM)
+SUB = Op("-", operator.sub, lambda m, a, b, out, c: _ONE_MINUS_ONE, "{a} - {b}", ("1", "-1"), SUM)
+MUL = Op("*", operator.mul, lambda m, a, b, out, c: (b, a), "{a} * {b}", ("{b}", "{a}"), PRODUCT)
 DIV = Op(
     "/",
-    lambda m, a, b, out: (m.div(1.0, b), -m.div(out, b)),
-    template="{a} / {b}",
-    derivative=("1/{b}", "-{out}/{b}"),
-    precedence=PRODUCT,
-)  # a / b
-POW = Op(
-    "**",
-    _pow_rule,
-    template="{a} ** {b}",
-    derivative=("{b}·{a}^({b}-1)", "{out}·log {a}"),
-    precedence=POWER,
-)  # a ** b
+    fm.div,
+    lambda m, a, b, out, c: (m.div(1.0, b), -m.div(out, b)),
+    "{a} / {b}",
+    ("1/{b}", "-{out}/{b}"),
+    PRODUCT,
+)
+POW = Op("**", fm.pow, _pow_rule, "{a} ** {b}", ("{b}·{a}^({b}-1)", "{out}·log {a}"), POWER)
 
-# --- arithmetic with a constant c (a Python or NumPy number: not a node of the graph) ------------
-ADD_CONST = Op(
-    "+", lambda m, x, out, c: 1.0, template="{x} + {c}", derivative="1", precedence=SUM
-)  # x + c
-SUB_CONST = Op(
-    "-", lambda m, x, out, c: 1.0, template="{x} - {c}", derivative="1", precedence=SUM
-)  # x - c
-RSUB_CONST = Op(
-    "-", lambda m, x, out, c: -1.0, template="{c} - {x}", derivative="-1", precedence=SUM
-)  # c - x
-MUL_CONST = Op(
-    "*", lambda m, x, out, c: c, template="{x} * {c}", derivative="{c}", precedence=PRODUCT
-)  # x * c
-DIV_CONST = Op(
+# --- arithmetic with a constant c (a Python or NumPy number: not a node): forward(x, c) --------
+ADD_CONST = Op("+", operator.add, lambda m, a, b, out, c: 1.0, "{x} + {c}", "1", SUM)
+SUB_CONST = Op("-", operator.sub, lambda m, a, b, out, c: 1.0, "{x} - {c}", "1", SUM)
+RSUB_CONST = Op("-", lambda x, c: c - x, lambda m, a, b, out, c: -1.0, "{c} - {x}", "-1", SUM)
+MUL_CONST = Op("*", operator.mul, lambda m, a, b, out, c: c, "{x} * {c}", "{c}", PRODUCT)
+DIV_CONST = Op("/", fm.div, lambda m, a, b, out, c: fm.div(1.0, c), "{x} / {c}", "1/{c}", PRODUCT)
+RDIV_CONST = Op(  # c / x: d/dx = -c/x² = -out/x
     "/",
-    lambda m, x, out, c: F.div(1.0, c),
-    template="{x} / {c}",
-    derivative="1/{c}",
-    precedence=PRODUCT,
-)  # x / c
-RDIV_CONST = Op(
-    "/",
-    lambda m, x, out, c: -m.div(out, x),
-    template="{c} / {x}",
-    derivative="-{out}/{x}",
-    precedence=PRODUCT,
-)  # c / x: -c/x^2 = -out/x
-POW_CONST = Op(
-    "**", _pow_const_rule, template="{x} ** {c}", derivative="{c}·{x}^({c}-1)", precedence=POWER
-)  # x ** c
-RPOW_CONST = Op(
+    lambda x, c: fm.div(c, x),
+    lambda m, a, b, out, c: -m.div(out, a),
+    "{c} / {x}",
+    "-{out}/{x}",
+    PRODUCT,
+)
+POW_CONST = Op(  # x ** c: d/dx = c x^(c-1)
     "**",
-    lambda m, x, out, c: 0.0 if c == 0 else out * F.log(c),  # as for a ** b with a == 0
-    template="{c} ** {x}",
-    derivative="{out}·log {c}",
-    precedence=POWER,
-)  # c ** x: c^x log c
+    fm.pow,
+    lambda m, a, b, out, c: 0.0 if c == 0 else c * m.pow(a, c - 1.0),
+    "{x} ** {c}",
+    "{c}·{x}^({c}-1)",
+    POWER,
+)
+RPOW_CONST = Op(  # c ** x: d/dx = c^x log c, and 0 for c == 0 as for a ** b with a == 0
+    "**",
+    lambda x, c: fm.pow(c, x),
+    lambda m, a, b, out, c: 0.0 if c == 0 else out * fm.log(c),
+    "{c} ** {x}",
+    "{out}·log {c}",
+    POWER,
+)
+NEG = Op("neg", operator.neg, lambda m, a, b, out, c: -1.0, "-{x}", "-1", PRODUCT)
 
-# --- functions of one Value (c: the function's parameter, if any) -----------------------------
-NEG = Op("neg", lambda m, x, out, c: -1.0, lambda x: -x, "-{x}", "-1", precedence=PRODUCT)
-EXP = Op("exp", lambda m, x, out, c: out, F.exp, derivative="{out}")
-LOG = Op("log", lambda m, x, out, c: m.div(1.0, x), F.log, derivative="1/{x}")
-SQRT = Op("sqrt", lambda m, x, out, c: m.div(0.5, out), F.sqrt, derivative="1/(2·{out})")
-TANH = Op("tanh", lambda m, x, out, c: 1.0 - out * out, math.tanh, derivative="1 - {out}²")
+# --- functions of one Value: forward(x), or forward(x, c) with a parameter c -------------------
+EXP = Op("exp", fm.exp, lambda m, a, b, out, c: out, derivative="{out}")
+LOG = Op("log", fm.log, lambda m, a, b, out, c: m.div(1.0, a), derivative="1/{x}")
+SQRT = Op("sqrt", fm.sqrt, lambda m, a, b, out, c: m.div(0.5, out), derivative="1/(2·{out})")
+TANH = Op("tanh", math.tanh, lambda m, a, b, out, c: 1.0 - out * out, derivative="1 - {out}²")
 SIGMOID = Op(
-    "sigmoid", lambda m, x, out, c: out * (1.0 - out), F.sigmoid, derivative="{out}·(1 - {out})"
+    "sigmoid", fm.sigmoid, lambda m, a, b, out, c: out * (1.0 - out), derivative="{out}·(1 - {out})"
 )
-SOFTPLUS = Op("softplus", lambda m, x, out, c: m.sigmoid(x), F.softplus, derivative="sigmoid({x})")
-GAUSSIAN = Op(
-    "gaussian",
-    lambda m, x, out, c: -2.0 * x * out,
-    lambda x: F.exp(-x * x),
-    derivative="-2·{x}·{out}",
-)
-SIN = Op("sin", lambda m, x, out, c: m.cos(x), F.sin, derivative="cos {x}")
-COS = Op("cos", lambda m, x, out, c: -m.sin(x), F.cos, derivative="-sin {x}")
-ABS = Op("abs", lambda m, x, out, c: _sign(m.data(x)), math.fabs, template="|{x}|")
-STEP = Op("step", lambda m, x, out, c: 0.0, lambda x: 1.0 if x >= 0 else 0.0, derivative="0")
 RELU = Op(
     "relu",
-    lambda m, x, out, c: 1.0 if m.data(x) > 0 else 0.0,
     lambda x: 0.0 if x <= 0 else x,  # nan stays nan
+    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else 0.0,
 )
 LEAKY_RELU = Op(
     "leaky_relu",
-    lambda m, x, out, c: 1.0 if m.data(x) > 0 else c,
     lambda x, slope: x if x > 0 else slope * x,
+    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else c,
     template="leaky_relu({x}, {c})",
 )
 ELU = Op(
     "elu",
-    lambda m, x, out, c: 1.0 if m.data(x) > 0 else out + c,
     lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
+    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else out + c,
     template="elu({x}, {c})",
 )
+SOFTPLUS = Op(
+    "softplus", fm.softplus, lambda m, a, b, out, c: m.sigmoid(a), derivative="sigmoid({x})"
+)
+GAUSSIAN = Op(
+    "gaussian",
+    lambda x: fm.exp(-x * x),
+    lambda m, a, b, out, c: -2.0 * a * out,
+    derivative="-2·{x}·{out}",
+)
+STEP = Op("step", lambda x: 1.0 if x >= 0 else 0.0, lambda m, a, b, out, c: 0.0, derivative="0")
+ABS = Op("abs", math.fabs, lambda m, a, b, out, c: _sign(m.data(a)), template="|{x}|")
+SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative="cos {x}")
+COS = Op("cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative="-sin {x}")
+TAN = Op("tan", fm.tan, lambda m, a, b, out, c: 1.0 + out * out, derivative="1 + {out}²")
+
+# The functions of one Value, each a method of Value with the same name (x.tanh()).
+FUNCTIONS = (EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU, ELU, SOFTPLUS, GAUSSIAN, STEP, ABS,
+             SIN, COS, TAN)  # fmt: skip

@@ -129,7 +129,7 @@ def _paths_from(below: list[Value], x: Value) -> dict[Value, int]:
     counts = {x: 1}
     for node in below:
         if node is not x:
-            counts[node] = sum(counts.get(p, 0) for p in edges(node)[::2])
+            counts[node] = sum(counts.get(p, 0) for p, _ in edges(node))
     return counts
 
 
@@ -176,8 +176,7 @@ def path_sum(out: Value, x: Value, max_paths: int = 10_000) -> PathSum:
 
 
 def _incoming(node: Value) -> list[Edge]:
-    e = edges(node)
-    return [Edge(e[i], node, e[i + 1], i // 2) for i in range(0, len(e), 2)]
+    return [Edge(p, node, d, slot) for slot, (p, d) in enumerate(edges(node))]
 
 
 def forward_mode(out: Value, x: Value) -> ForwardMode:
@@ -198,12 +197,11 @@ def forward_mode(out: Value, x: Value) -> ForwardMode:
     for node in below:
         if node is x:
             continue
-        e = edges(node)
         total = 0.0
-        for i in range(0, len(e), 2):
-            if e[i] in reached:
-                total += e[i + 1] * tangents[e[i]]
-                mults += e[i] is not x  # 1 * d(node)/d(x) is not a multiplication
+        for p, d in edges(node):
+            if p in reached:
+                total += d * tangents[p]
+                mults += p is not x  # 1 * d(node)/d(x) is not a multiplication
         tangents[node] = total
     return ForwardMode(out, x, tangents.get(out, 0.0), tangents, mults)
 
@@ -220,7 +218,7 @@ def reverse_mode(out: Value) -> ReverseMode:
     order = topological_order(out)
     adjoints = dict.fromkeys(order, 0.0)
     adjoints.update(reverse_sweep(order, {out: 1.0}))
-    mults = sum(len(edges(node)) // 2 for node in order if node is not out)
+    mults = sum(len(edges(node)) for node in order if node is not out)
     return ReverseMode(out, adjoints, mults)
 
 
@@ -262,7 +260,7 @@ def factorize(out: Value, x: Value, max_paths: int = 10_000) -> Factorization:
     to_out = dict.fromkeys(order, 0)
     to_out[out] = 1
     for node in reversed(order):
-        for p in edges(node)[::2]:
+        for p, _ in edges(node):
             if p in to_out:
                 to_out[p] += to_out[node]
     total_paths = from_x[out]

@@ -6,11 +6,12 @@ import copy
 import math
 import numbers
 import operator
+from typing import Any
 
-from . import floatmath as F
+from . import floatmath as fm
 from . import ops
 from .graph import edges, reverse_sweep, topological_order
-from .modes import STATE, is_anomaly_enabled, is_grad_enabled, user_site
+from .switches import STATE, is_anomaly_enabled, is_grad_enabled, user_site
 
 
 class Value:
@@ -38,9 +39,21 @@ class Value:
     (6.0, 2.0, 5.0)
     """
 
+    data: float
+    grad: float
+    grad_graph: Value | None
+    label: str
+    _fn: ops.Op
+    _const: float | None
+    _a: Value | None
+    _da: float
+    _b: Value | None
+    _db: float
+
     # The (at most two) edges live in the node itself: parent _a with local derivative _da, and
-    # parent _b with _db (_b is None for one parent; both are None for a leaf). No tuple per node
-    # means half the objects for the cyclic garbage collector to track, and less memory.
+    # parent _b with _db (_b is None for one parent; both are None for a leaf); ``edges`` shows
+    # them as (parent, d) pairs. No tuple per node: 144 bytes per node against 224 for a tuple
+    # of pairs (0.64; ``python benchmarks/tricks.py``), and fewer objects for the collector.
     # __weakref__: weak references to Values work (as to tensors); detect_anomaly uses them to
     # remember where each node was made without keeping it alive. It costs 8 bytes per node.
     __slots__ = (
@@ -65,14 +78,19 @@ class Value:
         return self._fn.name
 
     @property
+    def edges(self) -> tuple[tuple[Value, float], ...]:
+        """(parent, d(self)/d(parent)) for each parent, in operand order (empty for a leaf)."""
+        return edges(self)
+
+    @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in operand order (empty for a leaf)."""
-        return edges(self)[::2]
+        return tuple(p for p, _ in edges(self))
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, in the order of ``parents``."""
-        return edges(self)[1::2]
+        return tuple(d for _, d in edges(self))
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -151,9 +169,14 @@ class Value:
         args = "{x}" if len(parents) == 1 else "{a}, {b}"
         v = _new(Value)
         v.data, v.grad, v.grad_graph, v.label = _real(data), 0.0, None, ""
-        v._fn, v._const, v._a, v._b = ops.Op(op, None, template=f"{op}({args})"), None, None, None
+        v._fn, v._const, v._a, v._b = (
+            ops.Op(op, None, None, template=f"{op}({args})"),
+            None,
+            None,
+            None,
+        )
         if is_grad_enabled():
-            _set_edges(v, tuple(x for pair in zip(parents, grads, strict=True) for x in pair))
+            _set_edges(v, tuple(zip(parents, grads, strict=True)))
         return v
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -170,71 +193,65 @@ class Value:
     # --- arithmetic ------------------------------------------------------------------------------
     def __add__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            return _make2(self.data + other.data, ops.ADD, self, other)
+            return _make2(ops.ADD.forward(self.data, other.data), ops.ADD, self, other)
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("+", other)
-        return _make1(self.data + c, ops.ADD_CONST, self, c)
+        return _make1(ops.ADD_CONST.forward(self.data, c), ops.ADD_CONST, self, c)
 
     __radd__ = __add__
 
     def __sub__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            return _make2(self.data - other.data, ops.SUB, self, other)
+            return _make2(ops.SUB.forward(self.data, other.data), ops.SUB, self, other)
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("-", other)
-        return _make1(self.data - c, ops.SUB_CONST, self, c)
+        return _make1(ops.SUB_CONST.forward(self.data, c), ops.SUB_CONST, self, c)
 
     def __rsub__(self, other: float) -> Value:
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("-", other)
-        return _make1(c - self.data, ops.RSUB_CONST, self, c)
+        return _make1(ops.RSUB_CONST.forward(self.data, c), ops.RSUB_CONST, self, c)
 
     def __mul__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            a, b = self.data, other.data
-            return _make2(a * b, ops.MUL, self, other)
+            return _make2(ops.MUL.forward(self.data, other.data), ops.MUL, self, other)
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("*", other)
-        return _make1(self.data * c, ops.MUL_CONST, self, c)
+        return _make1(ops.MUL_CONST.forward(self.data, c), ops.MUL_CONST, self, c)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            a, b = self.data, other.data
-            return _make2(F.div(a, b), ops.DIV, self, other)
+            return _make2(ops.DIV.forward(self.data, other.data), ops.DIV, self, other)
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("/", other)
-        return _make1(F.div(self.data, c), ops.DIV_CONST, self, c)
+        return _make1(ops.DIV_CONST.forward(self.data, c), ops.DIV_CONST, self, c)
 
     def __rtruediv__(self, other: float) -> Value:
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("/", other)
-        x = self.data
-        return _make1(F.div(c, x), ops.RDIV_CONST, self, c)
+        return _make1(ops.RDIV_CONST.forward(self.data, c), ops.RDIV_CONST, self, c)
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            a, b = self.data, other.data
-            return _make2(F.pow(a, b), ops.POW, self, other)
+            return _make2(ops.POW.forward(self.data, other.data), ops.POW, self, other)
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("**", other)
-        x = self.data
-        return _make1(F.pow(x, c), ops.POW_CONST, self, c)
+        return _make1(ops.POW_CONST.forward(self.data, c), ops.POW_CONST, self, c)
 
     def __rpow__(self, other: float) -> Value:
         c = other if type(other) is float else _constant(other)
         if c is None:
             raise _bad_operand("**", other)
-        x = self.data
-        return _make1(F.pow(c, x), ops.RPOW_CONST, self, c)
+        return _make1(ops.RPOW_CONST.forward(self.data, c), ops.RPOW_CONST, self, c)
 
     def __neg__(self) -> Value:
         return _apply(self, ops.NEG)
@@ -298,6 +315,10 @@ class Value:
     def cos(self) -> Value:
         """Cosine; cos' = -sin."""
         return _apply(self, ops.COS)
+
+    def tan(self) -> Value:
+        """Tangent; tan' = 1 + tan^2."""
+        return _apply(self, ops.TAN)
 
     # --- copies ------------------------------------------------------------------------------
     def __deepcopy__(self, memo: dict) -> Value:
@@ -366,9 +387,12 @@ class Value:
         order = topological_order(self)
         if create_graph or (STATE.switched and is_anomaly_enabled()):
             edges_of = value_edges if create_graph else None
-            _store_adjoints(reverse_sweep(order, {self: seed}, edges_of))
+            _store_adjoints(reverse_sweep(order, {self: seed}, edges_of), create_graph)
             return
-        # The hot path: the same chain rule as reverse_sweep, accumulated on the nodes themselves.
+        # The hot path: the same chain rule as reverse_sweep, accumulated on the nodes themselves
+        # rather than in a dict: half the time of reverse_sweep on a 100k-node chain (0.50,
+        # sort included; ``python benchmarks/tricks.py``). tests/autograd/test_sweeps_agree.py
+        # checks that both, the anomaly path and create_graph give the same gradients.
         for node in order:
             if node._a is not None:
                 node.grad = 0.0
@@ -384,10 +408,7 @@ class Value:
 
 
 # The functions of one Value, as methods: what the gradviz parser and error messages list.
-FUNCTIONS = (
-    "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "softplus", "gaussian",
-    "step", "abs", "sin", "cos",
-)  # fmt: skip
+FUNCTIONS = tuple(op.name for op in ops.FUNCTIONS)
 _UFUNC_OPERATORS = {
     "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "truediv",
     "divide": "truediv", "power": "pow",
@@ -422,11 +443,12 @@ def _leaf(data: float, label: str, grad: float) -> Value:
     return v
 
 
-def _store_adjoints(adjoints: dict) -> None:
-    """Write a reverse sweep's adjoints into ``.grad`` (and ``.grad_graph`` for Value adjoints)."""
+def _store_adjoints(adjoints: dict, as_graph: bool = False) -> None:
+    """Write a reverse sweep's adjoints into ``.grad``, and into ``.grad_graph`` as Values when
+    ``as_graph`` (a constant gradient becomes a leaf Value) or when they are Values already."""
     for node, g in adjoints.items():
         interior = node._a is not None
-        if isinstance(g, Value) or node.grad_graph is not None:
+        if as_graph or isinstance(g, Value) or node.grad_graph is not None:
             g_value = as_value(g)
             if interior or node.grad_graph is None:
                 node.grad_graph = g_value
@@ -451,7 +473,7 @@ def _make1(data: float, op: ops.Op, x: Value, const: float | None = None) -> Val
     v._b = None
     if not STATE.switched:
         v._a = x
-        v._da = op.rule(F, x.data, data, const)
+        v._da = op.rule(fm, x.data, None, data, const)
     else:
         _make_under_switches(v, (x,))
     return v
@@ -469,7 +491,7 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
     if not STATE.switched:
         v._a = a
         v._b = b
-        v._da, v._db = op.rule(F, a.data, b.data, data)
+        v._da, v._db = op.rule(fm, a.data, b.data, data, None)
     else:
         _make_under_switches(v, (a, b))
     return v
@@ -479,7 +501,9 @@ def _make_under_switches(v: Value, parents: tuple) -> None:
     """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``."""
     v._a = v._b = None
     if is_grad_enabled():
-        _set_edges(v, _edges_of(v, parents, F))
+        _set_edges(v, _edges_of(v, parents, fm))
+    else:  # no history: a leaf, whatever made its number
+        v._fn, v._const = ops.LEAF, None
     if is_anomaly_enabled():
         site = user_site()
         if not math.isfinite(v.data):
@@ -493,31 +517,29 @@ def _make_under_switches(v: Value, parents: tuple) -> None:
 
 
 def _edges_of(v: Value, parents: tuple, m) -> tuple:
-    """(parent, d, ...) for node ``v`` from its operation's rule, computed in namespace ``m``."""
-    if v._fn.rule is None:  # made by Value.from_op: its local derivatives are only numbers
-        raise TypeError(
-            f"backward(create_graph=True) cannot differentiate the custom operation "
-            f"{v._fn.name!r} a second time: Value.from_op gave its local derivatives as numbers; "
-            f"build it from the engine's operations instead"
-        )
-    if m is F:  # floats: the rule sees the parents' numbers
-        args, out = [p.data for p in parents], v.data
+    """((parent, d), ...) for node ``v`` from its operation's rule, computed in namespace ``m``."""
+    rule = v._fn.rule
+    operands: list[Any]
+    out: Any
+    if m is fm:  # floats: the rule sees the parents' numbers
+        operands, out = [p.data for p in parents], v.data
     else:  # Values: the rule sees the parents themselves
-        args, out = parents, v
+        operands, out = list(parents), v
     if len(parents) == 1:
-        return (parents[0], v._fn.rule(m, args[0], out, v._const))
-    da, db = v._fn.rule(m, args[0], args[1], out)
-    return (parents[0], da, parents[1], db)
+        return ((parents[0], rule(m, operands[0], None, out, v._const)),)
+    da, db = rule(m, operands[0], operands[1], out, None)
+    return ((parents[0], da), (parents[1], db))
 
 
 def _set_edges(v: Value, edges: tuple) -> None:
-    v._a, v._da = edges[0], edges[1]
-    if len(edges) == 4:
-        v._b, v._db = edges[2], edges[3]
+    """Store ((parent, d), ...) in the node's two edge slots."""
+    (v._a, v._da), *second = edges
+    if second:
+        ((v._b, v._db),) = second
 
 
 def value_edges(v: Value) -> tuple:
-    """v's (parent, d, ...) with each local derivative rebuilt as a differentiable Value."""
+    """v's ((parent, d), ...) with each local derivative rebuilt as a differentiable Value."""
     return _edges_of(v, v.parents, VALUE_MATH)
 
 
@@ -552,7 +574,7 @@ def _constant(x: object) -> float | None:
         try:
             return float(x)
         except OverflowError:
-            digits = round(int(x).bit_length() * math.log10(2)) + 1
+            digits = round(int(x).bit_length() * math.log10(2)) + 1  # type: ignore[call-overload]
             raise OverflowError(
                 f"a Value takes a real number that fits a float (at most about 1.8e308), "
                 f"got an integer of about {digits} digits"
@@ -589,7 +611,7 @@ def as_value(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-class VALUE_MATH:  # noqa: N801 - used as a namespace, mirroring the module `floatmath`
+class VALUE_MATH:
     """The Value half of the namespace the derivative rules compute in (see ``autograd.ops``)."""
 
     @staticmethod
@@ -600,6 +622,9 @@ class VALUE_MATH:  # noqa: N801 - used as a namespace, mirroring the module `flo
     pow = staticmethod(operator.pow)
     exp = staticmethod(Value.exp)
     log = staticmethod(Value.log)
+    sqrt = staticmethod(Value.sqrt)
     sin = staticmethod(Value.sin)
     cos = staticmethod(Value.cos)
+    tan = staticmethod(Value.tan)
     sigmoid = staticmethod(Value.sigmoid)
+    softplus = staticmethod(Value.softplus)

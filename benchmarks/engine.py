@@ -129,9 +129,7 @@ def run_workload(name: str, builder, rounds: int, rows: list) -> None:
     row = {
         "workload": name,
         "nodes": {e: mem[e][1] for e in engines},
-        "us_per_node": {
-            e: statistics.median(times[e]) * 1e6 / mem[e][1] for e in engines
-        },
+        "us_per_node": {e: statistics.median(times[e]) * 1e6 / mem[e][1] for e in engines},
         "time_ratio": statistics.median(ratios),
         "bytes_per_node": {e: mem[e][0] / mem[e][1] for e in engines},
     }
@@ -175,8 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     # micrograd's recursive topological sort needs a frame per node of the deepest path.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2_000_000))
     print("micrograd: recursion limit raised to 2,000,000 for its recursive backward")
-    print(f"targets: time ratio <= {TARGET_TIME_RATIO:.3f}, "
-          f"bytes ratio <= {TARGET_BYTES_RATIO:.3f}")
+    print(
+        f"targets: time ratio <= {TARGET_TIME_RATIO:.3f}, bytes ratio <= {TARGET_BYTES_RATIO:.3f}"
+    )
     print(HEADER)
     rows: list = []
     for name, (builder, rounds) in WORKLOADS.items():
@@ -186,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
             continue
         run_workload(name, builder, 3 if args.quick else rounds, rows)
     try:
-        from training import run_training  # noqa: I001 - a sibling script
+        from training import run_training
     except ImportError:
         return
     if not args.only or "train" in args.only:

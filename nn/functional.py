@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,7 @@ def _pairs(input: object, target: object) -> tuple[list[Value], list[float]]:
     return xs, ys
 
 
-def _targets(target: object) -> list[float]:
+def _targets(target: Any) -> list[float]:
     if isinstance(target, np.ndarray):
         target = target.reshape(-1).tolist()
     elif isinstance(target, (numbers.Real, Value)):
@@ -174,10 +175,10 @@ def _rows(input: object) -> tuple[list, bool]:
     return [input], False
 
 
-def _class_target(t: object, n_classes: int) -> list[float]:
+def _class_target(t: Any, n_classes: int) -> list[float]:
     """A class index as a one-hot vector, or a probability vector as it is."""
     if isinstance(t, (numbers.Integral,)) and not isinstance(t, bool):
-        if not 0 <= t < n_classes:
+        if not 0 <= int(t) < n_classes:
             raise ValueError(f"class index {t} is out of range for {n_classes} classes")
         return [1.0 if i == t else 0.0 for i in range(n_classes)]
     q = _targets(t)
@@ -186,7 +187,7 @@ def _class_target(t: object, n_classes: int) -> list[float]:
     return q
 
 
-def _batch_targets(target: object, n: int, batched: bool) -> list:
+def _batch_targets(target: Any, n: int, batched: bool) -> list:
     if not batched:
         return [target]
     if isinstance(target, np.ndarray):
@@ -218,9 +219,10 @@ def nll_loss(input, target, reduction: str = "mean") -> Value:
         logp = _vector(row)
         if isinstance(t, bool) or not isinstance(t, numbers.Integral):
             raise TypeError(f"nll_loss takes class indices, got {type(t).__name__} {t!r}")
-        if not 0 <= t < len(logp):
+        index = int(t)
+        if not 0 <= index < len(logp):
             raise ValueError(f"class index {t} is out of range for {len(logp)} classes")
-        terms.append(-logp[t])
+        terms.append(-logp[index])
     return _reduce(terms, reduction)
 
 

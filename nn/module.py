@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -355,7 +356,7 @@ def _rebuild(architecture: str, path: object) -> Module:
     )
 
 
-def _as_float(name: str, x: object) -> float:
+def _as_float(name: str, x: Any) -> float:
     if not _is_real(x):
         raise TypeError(f"parameter {name} holds {type(x).__name__} {x!r}, not a real number")
     return float(x)

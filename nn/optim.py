@@ -10,6 +10,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from autograd import Value
 
@@ -185,9 +186,10 @@ class StepLR(LambdaLR):
         super().__init__(optimizer, lambda k: gamma ** (k // step_size))
 
 
-def _check(name: str, x: object, minimum: float, below: float | None = None) -> float:
+def _check(name: str, x: Any, minimum: float, below: float | None = None) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or math.isnan(x):
         raise ValueError(f"{name} must be a real number (int, float or NumPy), got {x!r}")
+    x = float(x)
     if x < minimum or (below is not None and x >= below):
         accepted = f"in [{minimum:g}, {below:g})" if below is not None else f">= {minimum:g}"
         raise ValueError(f"{name} must be {accepted}, got {x!r}")

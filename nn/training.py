@@ -7,6 +7,7 @@ import gc
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -162,7 +163,7 @@ def fit(
     return history
 
 
-def _optimizer(model: Module, optimizer: object, lr: object) -> Optimizer:
+def _optimizer(model: Module, optimizer: object, lr: Any) -> Optimizer:
     if isinstance(optimizer, type):
         raise TypeError(
             f"optimizer must be an optimizer object, like {optimizer.__name__}(model.parameters(), "
@@ -192,7 +193,7 @@ def _accuracy_rule(metrics: object, loss: Callable) -> Callable | None:
 
 def _positive_int(n: object) -> bool:
     """An int (NumPy's included, bool not) of at least 1."""
-    return not isinstance(n, bool) and isinstance(n, numbers.Integral) and n >= 1
+    return not isinstance(n, bool) and isinstance(n, numbers.Integral) and int(n) >= 1
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ UNARY = {
     "gaussian": (Value.gaussian, lambda s: sp.exp(-(s**2)), (-2, 2)),
     "sin": (Value.sin, sp.sin, (-3, 3)),
     "cos": (Value.cos, sp.cos, (-3, 3)),
+    "tan": (Value.tan, sp.tan, (-1.3, 1.3)),
     "relu+": (Value.relu, lambda s: s, (0.1, 3)),
     "relu-": (Value.relu, lambda s: sp.Integer(0) * s, (-3, -0.1)),
     "abs+": (Value.abs, lambda s: s, (0.1, 3)),
@@ -91,6 +92,36 @@ def central_difference(f, args: list[float], i: int, h: float = 1e-6) -> float:
     up[i] += h
     down[i] -= h
     return (f(*up) - f(*down)) / (2 * h)
+
+
+def check_grads(f, *args: float, order: int = 2, h: float = 1e-5, rtol: float = 1e-4,
+                atol: float = 1e-5) -> None:  # fmt: skip
+    """Check f's derivatives at ``args`` against central differences, up to ``order`` 2: every
+    first partial derivative from ``grad``, and every second one from ``grad(grad(...))``, as
+    HIPS autograd's ``check_grads`` does. ``f`` takes and returns Values (or numbers)."""
+    from autograd import grad
+
+    def number(g):
+        def at(*xs):
+            out = g(*(Value(x) for x in xs))
+            return float(getattr(out, "data", out))
+
+        return at
+
+    points = list(args)
+    for i in range(len(points)):
+        first = grad(f, i)
+        numeric = central_difference(number(f), points, i, h)
+        assert math.isclose(first(*points), numeric, rel_tol=rtol, abs_tol=atol), (i, numeric)
+        if order >= 2:
+            for j in range(len(points)):
+                second = grad(first, j)(*points)
+                numeric = central_difference(number(first), points, j, h)
+                assert math.isclose(second, numeric, rel_tol=rtol * 10, abs_tol=atol * 10), (
+                    (i, j),
+                    second,
+                    numeric,
+                )
 
 
 def close(a: float, b: float, rel: float = 1e-9, abs_: float = 1e-9) -> bool:

@@ -108,7 +108,7 @@ def describe(
         for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
     )
     constants = tuple(
-        ConstantInfo(f"k{i}", ids[v], v._const, constant_names.get(v, ""))
+        ConstantInfo(f"k{i}", ids[v], float(v._const or 0.0), constant_names.get(v, ""))
         for i, v in enumerate(v for v in order if has_constant_operand(v))
     )
     return GraphDescription(nodes, edges, constants)

@@ -63,7 +63,7 @@ def tokenize(text: str) -> list[Token]:
             # Reported by the parser when it gets there, so that errors come in reading order.
             tokens.append(Token("bad", text[i], i))
             return tokens
-        kind = m.lastgroup
+        kind = m.lastgroup or ""
         start = m.start(kind)
         tokens.append(Token(kind, m.group(kind), start))
         i = m.end()

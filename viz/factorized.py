@@ -88,10 +88,10 @@ def draw_factorized(
             nodes[node.id] = NodeStyle(rows=(line(sw.value_text(step)),), border=border)
     edges = []
     for i in range(len(graph.edges)):
-        k = segment_of.get(i)
-        colour = MUTED if k is None else SEGMENT_COLOURS[k % len(SEGMENT_COLOURS)]
+        segment = segment_of.get(i)
+        colour = MUTED if segment is None else SEGMENT_COLOURS[segment % len(SEGMENT_COLOURS)]
         edges.append(EdgeStyle((line(local_text(graph, i, symbolic=True)),), (colour,),
-                               width=1.2 if k is None else 2.4))  # fmt: skip
+                               width=1.2 if segment is None else 2.4))  # fmt: skip
     title = f"∂{sw.out_name}/∂{sw.wrt_name}: the sum over paths, factorized"
     legend = legend_rows(graph, fact, brackets, sw.out_name, sw.wrt_name, sw.multiplications)
     scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir)

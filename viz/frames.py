@@ -45,7 +45,7 @@ def frames(
     if mode != "reverse" and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
     graph = describe(out, max_nodes)
-    if mode == "paths":
+    if mode == "paths" and isinstance(x, Value):
         count = count_paths(out, x)
         if not 1 <= count <= MAX_MULTIPLES:
             raise ValueError(
@@ -97,7 +97,7 @@ def save_animation(
     return written
 
 
-def in_parallel(work, diagrams: list[Diagram]) -> list:
+def in_parallel(work, diagrams: list) -> list:
     # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
     # keep both cores busy.
     with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:

@@ -47,7 +47,7 @@ def draw_graph(
     show_constants: bool | None = None,
     show_data: bool = True,
     show_grad: bool = True,
-    format: str = "svg",  # noqa: A002 - graphviz's name
+    format: str = "svg",
 ) -> Diagram:
     """Every node's value and gradient, every edge's local derivative.
 
@@ -87,7 +87,7 @@ def draw_graph(
     title = ""
     if show_grad and not any(v.grad != 0.0 for v in order):
         show_grad, title = False, _NO_BACKWARD
-    if collapse:
+    if collapse and view is not None:
         if not view.calls:
             raise ValueError(
                 f"collapse='neuron' found no call of the model's neurons in the graph of "
@@ -109,7 +109,7 @@ def draw_graph(
     return Diagram(build_dot(scene), format=format)
 
 
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> Diagram:  # noqa: A002
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> Diagram:
     """``draw_graph`` with the signature of micrograd's ``draw_dot(root, format, rankdir)``."""
     return draw_graph(root, rankdir, format=format, **options)
 
@@ -207,8 +207,8 @@ def _collapsed(graph: GraphDescription, view: ModelView, show_data: bool, show_g
             styles[new_id[v]] = _box_style(call, out, show_data, show_grad)
         elif loss and v is loss[-1].value:
             new_id[v] = f"n{len(nodes)}"
-            for inner in loss:
-                new_id[inner.value] = new_id[v]
+            for member in loss:
+                new_id[member.value] = new_id[v]
             nodes.append(NodeInfo(new_id[v], v.label or "loss", "", v.data, v.grad, v))
             styles[new_id[v]] = _loss_style(loss, show_data, show_grad)
         elif v not in hidden and v not in downstream:
@@ -242,16 +242,16 @@ def _collapsed(graph: GraphDescription, view: ModelView, show_data: bool, show_g
             continue
         edges.append(EdgeInfo(new_id[parent], new_id[child], edge.local_grad, edge.formula))
         into_loss = bool(loss) and new_id[child] == new_id[loss[-1].value]
-        text = line(local_text(graph, i, longest=LONGEST))
-        edge_styles.append(EdgeStyle((text,), beside=into_loss))
+        label = line(local_text(graph, i, longest=LONGEST))
+        edge_styles.append(EdgeStyle((label,), beside=into_loss))
     # Each layer's neurons in their order, the inputs too, and the loss beside the model's
     # outputs rather than after them: the picture stays compact.
     layers: dict[str, list[str]] = defaultdict(list)
     for call in sorted(view.calls, key=lambda c: c.ordinal):
         layers[call.layer].append(new_id[call.output])
-    outputs = {new_id[v] for v in view.final_outputs()}
-    same_rank = [ids for ids in layers.values() if not outputs & set(ids)]
-    last = [i for ids in layers.values() for i in ids if i in outputs]
+    output_ids = {new_id[v] for v in view.final_outputs()}
+    same_rank = [ids for ids in layers.values() if not output_ids & set(ids)]
+    last = [i for ids in layers.values() for i in ids if i in output_ids]
     same_rank.append(last + ([new_id[loss[-1].value]] if loss else []))
     same_rank.append([c.id for c in inputs.values()])
     constants = tuple(

@@ -142,7 +142,8 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
         return Sweep(mode, graph, tuple(steps), out_name, "", result.multiplications)
     if not isinstance(x, Value):
         raise TypeError(f"forward mode needs the input x as a Value, got {type(x).__name__}")
-    result = forward_mode(out, x)
+    tangents = forward_mode(out, x)
+    at = tangents.tangents
     x_id = next((n.id for n in graph.nodes if n.value is x), None)
     wrt = input_value(graph, x)
     reached = {x_id} if x_id else set()
@@ -155,12 +156,12 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
             steps.append(Step(node.id, 1.0, ()))
             continue
         terms = tuple(
-            Term(i, graph.edges[i].parent, result.tangents[graph.node(graph.edges[i].parent).value],
+            Term(i, graph.edges[i].parent, at[graph.node(graph.edges[i].parent).value],
                  graph.edges[i].local_grad)
             for i in entering[node.id]
             if graph.edges[i].parent in reached
         )  # fmt: skip
         if terms:
             reached.add(node.id)
-            steps.append(Step(node.id, result.tangents[node.value], terms))
-    return Sweep(mode, graph, tuple(steps), out_name, wrt, result.multiplications)
+            steps.append(Step(node.id, tangents.tangents[node.value], terms))
+    return Sweep(mode, graph, tuple(steps), out_name, wrt, tangents.multiplications)

@@ -18,7 +18,9 @@ def test_grad_returns_a_float_for_number_arguments():
 
 
 def test_argnum_selects_one_or_several_arguments():
-    f = lambda x, y: x * x * y  # noqa: E731
+    def f(x, y):
+        return x * x * y
+
     assert grad(f, argnum=1)(3.0, 2.0) == 9.0
     assert grad(f, argnum=(0, 1))(3.0, 2.0) == (12.0, 9.0)
     value, grads = value_and_grad(f, argnum=(0, 1))(3.0, 2.0)
@@ -33,7 +35,9 @@ def test_nested_grad_does_not_confuse_the_variables():
 
 
 def test_higher_derivatives_by_nesting():
-    f = lambda x: x**4  # noqa: E731
+    def f(x):
+        return x**4
+
     assert grad(grad(f))(2.0) == 48.0
     assert grad(grad(grad(f)))(2.0) == 48.0
     assert grad(grad(grad(grad(f))))(2.0) == 24.0

@@ -30,7 +30,9 @@ def test_backward_accepts_retain_graph_and_can_run_again():
 
 
 def test_argnums_as_jax_spells_it():
-    f = lambda x, y: x * y * y  # noqa: E731
+    def f(x, y):
+        return x * y * y
+
     assert grad(f, argnums=1)(2.0, 3.0) == 12.0
     assert grad(f, argnums=(0, 1))(2.0, 3.0) == (9.0, 12.0)
     assert value_and_grad(f, argnums=0)(2.0, 3.0) == (18.0, 9.0)

@@ -81,7 +81,10 @@ def test_fit_takes_metrics_lr_and_refuses_an_optimizer_class():
     X, y = nn.data.make_xor()
     labels = y * 2 - 1
     model = nn.MLP(2, [4, 1], seed=0)
-    hinge = lambda o, t: F.hinge_loss(o, t)  # noqa: E731 - not nn's own function
+
+    def hinge(o, t):
+        return F.hinge_loss(o, t)
+
     history = nn.fit(model, X, labels, loss=hinge, metrics="sign", lr=0.05, epochs=2,
                      progress=False)  # fmt: skip
     assert len(history.accuracy) == 2

@@ -117,7 +117,9 @@ def test_enable_grad_records_again_inside_no_grad():
 
 
 def test_the_functional_api_differentiates_inside_no_grad():
-    f = lambda x: x**3  # noqa: E731
+    def f(x):
+        return x**3
+
     with no_grad():
         assert grad(f)(2.0) == 12.0
         assert value_and_grad(f)(2.0) == (8.0, 12.0)

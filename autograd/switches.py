@@ -21,6 +21,7 @@ import sys
 import threading
 import weakref
 from contextvars import ContextVar
+from types import FrameType
 
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("pathgrad_grad_enabled", default=True)
 _ANOMALY: ContextVar[bool] = ContextVar("pathgrad_anomaly", default=False)
@@ -115,7 +116,7 @@ class _Switch(contextlib.ContextDecorator):
         return super().__call__(func)
 
 
-class no_grad(_Switch):  # noqa: N801 - PyTorch's name
+class no_grad(_Switch):
     """Context manager and decorator: Values made inside record no parents (they are leaves).
 
     Per thread and per task: other threads keep recording.
@@ -130,13 +131,13 @@ class no_grad(_Switch):  # noqa: N801 - PyTorch's name
     _variable, _value = _GRAD_ENABLED, False
 
 
-class enable_grad(_Switch):  # noqa: N801 - PyTorch's name
+class enable_grad(_Switch):
     """Context manager and decorator: record history again inside a ``no_grad`` block."""
 
     _variable, _value = _GRAD_ENABLED, True
 
 
-class detect_anomaly(_Switch):  # noqa: N801 - PyTorch's name
+class detect_anomaly(_Switch):
     """Context manager: the first non-finite result or gradient raises ``FloatingPointError``.
 
     Inside it, every operation checks that its result is finite, and every backward pass checks
@@ -159,7 +160,7 @@ _OWN_DIRS = tuple(os.path.join(_PACKAGE_ROOT, name) + os.sep for name in ("autog
 
 def user_site() -> tuple[str, int]:
     """File and line of the innermost caller outside pathgrad's own packages."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_OWN_DIRS):
         frame = frame.f_back
     if frame is None:
