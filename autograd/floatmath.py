@@ -91,14 +91,6 @@ def cos(x: float) -> float:
         return NAN
 
 
-def tan(x: float) -> float:
-    """tan x; nan for ±inf (where math.tan raises)."""
-    try:
-        return math.tan(x)
-    except ValueError:
-        return NAN
-
-
 def sigmoid(x: float) -> float:
     """1 / (1 + e^-x), computed on the side that cannot overflow: sigmoid(-1000) = 0.0."""
     if x >= 0:

@@ -189,7 +189,12 @@ STEP = Op("step", lambda x: 1.0 if x >= 0 else 0.0, lambda m, a, b, out, c: 0.0,
 ABS = Op("abs", math.fabs, lambda m, a, b, out, c: _sign(m.data(a)), template="|{x}|")
 SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative="cos {x}")
 COS = Op("cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative="-sin {x}")
-TAN = Op("tan", fm.tan, lambda m, a, b, out, c: 1.0 + out * out, derivative="1 + {out}²")
+TAN = Op(
+    "tan",
+    lambda x: fm.NAN if math.isinf(x) else math.tan(x),  # math.tan raises for ±inf
+    lambda m, a, b, out, c: 1.0 + out * out,
+    derivative="1 + {out}²",
+)
 
 # The functions of one Value, each a method of Value with the same name (x.tanh()).
 FUNCTIONS = (EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU, ELU, SOFTPLUS, GAUSSIAN, STEP, ABS,

@@ -625,6 +625,5 @@ class VALUE_MATH:
     sqrt = staticmethod(Value.sqrt)
     sin = staticmethod(Value.sin)
     cos = staticmethod(Value.cos)
-    tan = staticmethod(Value.tan)
     sigmoid = staticmethod(Value.sigmoid)
     softplus = staticmethod(Value.softplus)
