@@ -25,6 +25,7 @@ from .paths import (
     reverse_mode,
 )
 from .switches import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .trace import Traced, TraceMismatchError, trace
 from .value import Value
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "PathSum",
     "ReverseMode",
     "TooManyPathsError",
+    "TraceMismatchError",
+    "Traced",
     "Value",
     "count_paths",
     "detect_anomaly",
@@ -49,5 +52,6 @@ __all__ = [
     "path_sum",
     "reverse_mode",
     "topological_order",
+    "trace",
     "value_and_grad",
 ]

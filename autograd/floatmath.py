@@ -7,14 +7,15 @@ exception ever escapes from inside it: results are ``inf``, ``-inf`` or ``nan`` 
 NumPy.
 
 This module is also the *float* half of the namespace the derivative rules are written against
-(see ``autograd.ops``): a rule calls ``m.div``, ``m.pow``, ``m.exp``..., and ``m`` is either this
-module (local derivatives as floats) or ``autograd.value.VALUE_MATH`` (local derivatives as
-differentiable Values).
+(see ``autograd.ops``): a rule calls ``m.div``, ``m.pow``, ``m.exp``..., and ``m`` is this module
+(local derivatives as floats), ``autograd.value.VALUE_MATH`` (as differentiable Values) or
+``autograd.arraymath`` (as NumPy arrays, one entry per sample, for traced replays).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 INF = math.inf
 NAN = math.nan
@@ -89,6 +90,18 @@ def cos(x: float) -> float:
         return math.cos(x)
     except ValueError:
         return NAN
+
+
+def sign(x: float) -> float:
+    """-1.0, 0.0 or 1.0 by the sign of x (0 at 0)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def select(condition: bool, if_true: Any, if_false: Any) -> Any:
+    """``if_true`` if ``condition`` holds, else ``if_false``; either may be a function of no
+    arguments, called only when taken (the array namespace evaluates both)."""
+    chosen = if_true if condition else if_false
+    return chosen() if callable(chosen) else chosen
 
 
 def sigmoid(x: float) -> float:

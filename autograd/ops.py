@@ -17,8 +17,9 @@ operands and ``out`` are floats or Values accordingly.
 
 Rules use only ``+``, ``-``, ``*`` and the functions of ``m`` (``m.div`` and ``m.pow`` instead of
 ``/`` and ``**``, which raise on Python floats), so the same text works in both number domains.
-A piecewise rule branches on ``m.data(x)``: the branch taken is constant around the point, so its
-own derivative is zero and a plain float is the correct differentiable answer.
+A piecewise rule branches with ``m.select(condition, if_true, if_false)`` on ``m.data(x)``: the
+branch taken is constant around the point, so its own derivative is zero and a plain float is the
+correct differentiable answer.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from . import arraymath as am
 from . import floatmath as fm
 
 # How tightly a written operation binds, for parentheses in formulas: a - (b + c), (a + b)·c.
@@ -38,7 +42,7 @@ class Op:
     """A primitive operation: its display name, forward formula on floats, derivative rule
     (``rule(m, a, b, out, c)``) and how diagrams write it."""
 
-    __slots__ = ("name", "forward", "rule", "template", "precedence", "derivative")
+    __slots__ = ("name", "forward", "rule", "template", "precedence", "derivative", "batched")
 
     def __init__(
         self,
@@ -48,6 +52,7 @@ class Op:
         template: str = "",
         derivative: str | tuple[str, str] = "",
         precedence: int = ATOM,
+        batched: Callable[..., Any] | None = None,
     ):
         self.name = name
         # Two parents: forward(a, b); a constant or parameter: forward(x, c); else forward(x).
@@ -60,6 +65,9 @@ class Op:
         # The rule as diagrams write it, in the names of the operands: "{b}" for d(a*b)/da, or
         # one template per parent for two-parent operations; "" where it is piecewise.
         self.derivative = derivative
+        # The forward formula on NumPy arrays (one entry per sample), for traced replays; the
+        # float formula itself where it already works on arrays (+, -, *, negation).
+        self.batched: Callable[..., Any] = batched or self.forward
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -86,15 +94,11 @@ def _numbers_only(name: str) -> Callable[..., Any]:
     return rule
 
 
-def _sign(x: float) -> float:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-
-
 def _pow_rule(m, a, b, out, c):
     # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a.  As in PyTorch, each is 0 where the exponent
     # (respectively the base) makes the formula 0 * inf: b == 0, and a == 0 with b >= 0.
-    da = 0.0 if m.data(b) == 0 else b * m.pow(a, b - 1.0)
-    db = 0.0 if m.data(a) == 0 and m.data(b) >= 0 else out * m.log(a)
+    da = m.select(m.data(b) == 0, 0.0, lambda: b * m.pow(a, b - 1.0))
+    db = m.select((m.data(a) == 0) & (m.data(b) >= 0), 0.0, lambda: out * m.log(a))
     return (da, db)
 
 
@@ -116,15 +120,32 @@ DIV = Op(
     "{a} / {b}",
     ("1/{b}", "-{out}/{b}"),
     PRODUCT,
+    batched=am.div,
 )
-POW = Op("**", fm.pow, _pow_rule, "{a} ** {b}", ("{b}·{a}^({b}-1)", "{out}·log {a}"), POWER)
+POW = Op(
+    "**",
+    fm.pow,
+    _pow_rule,
+    "{a} ** {b}",
+    ("{b}·{a}^({b}-1)", "{out}·log {a}"),
+    POWER,
+    batched=am.pow,
+)
 
 # --- arithmetic with a constant c (a Python or NumPy number: not a node): forward(x, c) --------
 ADD_CONST = Op("+", operator.add, lambda m, a, b, out, c: 1.0, "{x} + {c}", "1", SUM)
 SUB_CONST = Op("-", operator.sub, lambda m, a, b, out, c: 1.0, "{x} - {c}", "1", SUM)
 RSUB_CONST = Op("-", lambda x, c: c - x, lambda m, a, b, out, c: -1.0, "{c} - {x}", "-1", SUM)
 MUL_CONST = Op("*", operator.mul, lambda m, a, b, out, c: c, "{x} * {c}", "{c}", PRODUCT)
-DIV_CONST = Op("/", fm.div, lambda m, a, b, out, c: fm.div(1.0, c), "{x} / {c}", "1/{c}", PRODUCT)
+DIV_CONST = Op(
+    "/",
+    fm.div,
+    lambda m, a, b, out, c: fm.div(1.0, c),
+    "{x} / {c}",
+    "1/{c}",
+    PRODUCT,
+    batched=am.div,
+)
 RDIV_CONST = Op(  # c / x: d/dx = -c/x² = -out/x
     "/",
     lambda x, c: fm.div(c, x),
@@ -132,6 +153,7 @@ RDIV_CONST = Op(  # c / x: d/dx = -c/x² = -out/x
     "{c} / {x}",
     "-{out}/{x}",
     PRODUCT,
+    batched=lambda x, c: am.div(c, x),
 )
 POW_CONST = Op(  # x ** c: d/dx = c x^(c-1)
     "**",
@@ -140,6 +162,7 @@ POW_CONST = Op(  # x ** c: d/dx = c x^(c-1)
     "{x} ** {c}",
     "{c}·{x}^({c}-1)",
     POWER,
+    batched=am.pow,
 )
 RPOW_CONST = Op(  # c ** x: d/dx = c^x log c, and 0 for c == 0 as for a ** b with a == 0
     "**",
@@ -148,52 +171,84 @@ RPOW_CONST = Op(  # c ** x: d/dx = c^x log c, and 0 for c == 0 as for a ** b wit
     "{c} ** {x}",
     "{out}·log {c}",
     POWER,
+    batched=lambda x, c: am.pow(c, x),
 )
 NEG = Op("neg", operator.neg, lambda m, a, b, out, c: -1.0, "-{x}", "-1", PRODUCT)
 
 # --- functions of one Value: forward(x), or forward(x, c) with a parameter c -------------------
-EXP = Op("exp", fm.exp, lambda m, a, b, out, c: out, derivative="{out}")
-LOG = Op("log", fm.log, lambda m, a, b, out, c: m.div(1.0, a), derivative="1/{x}")
-SQRT = Op("sqrt", fm.sqrt, lambda m, a, b, out, c: m.div(0.5, out), derivative="1/(2·{out})")
-TANH = Op("tanh", math.tanh, lambda m, a, b, out, c: 1.0 - out * out, derivative="1 - {out}²")
+EXP = Op("exp", fm.exp, lambda m, a, b, out, c: out, derivative="{out}", batched=am.exp)
+LOG = Op("log", fm.log, lambda m, a, b, out, c: m.div(1.0, a), derivative="1/{x}", batched=am.log)
+SQRT = Op(
+    "sqrt",
+    fm.sqrt,
+    lambda m, a, b, out, c: m.div(0.5, out),
+    derivative="1/(2·{out})",
+    batched=am.sqrt,
+)
+TANH = Op(
+    "tanh",
+    math.tanh,
+    lambda m, a, b, out, c: 1.0 - out * out,
+    derivative="1 - {out}²",
+    batched=np.tanh,
+)
 SIGMOID = Op(
-    "sigmoid", fm.sigmoid, lambda m, a, b, out, c: out * (1.0 - out), derivative="{out}·(1 - {out})"
+    "sigmoid",
+    fm.sigmoid,
+    lambda m, a, b, out, c: out * (1.0 - out),
+    derivative="{out}·(1 - {out})",
+    batched=am.sigmoid,
 )
 RELU = Op(
     "relu",
     lambda x: 0.0 if x <= 0 else x,  # nan stays nan
-    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else 0.0,
+    lambda m, a, b, out, c: m.select(m.data(a) > 0, 1.0, 0.0),
+    batched=lambda x: np.where(x <= 0, 0.0, x),
 )
 LEAKY_RELU = Op(
     "leaky_relu",
     lambda x, slope: x if x > 0 else slope * x,
-    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else c,
+    lambda m, a, b, out, c: m.select(m.data(a) > 0, 1.0, c),
     template="leaky_relu({x}, {c})",
+    batched=lambda x, slope: np.where(x > 0, x, slope * x),
 )
 ELU = Op(
     "elu",
     lambda x, alpha: x if x > 0 else alpha * math.expm1(x),
-    lambda m, a, b, out, c: 1.0 if m.data(a) > 0 else out + c,
+    lambda m, a, b, out, c: m.select(m.data(a) > 0, 1.0, lambda: out + c),
     template="elu({x}, {c})",
+    batched=lambda x, alpha: am.select(x > 0, x, lambda: alpha * np.expm1(x)),
 )
 SOFTPLUS = Op(
-    "softplus", fm.softplus, lambda m, a, b, out, c: m.sigmoid(a), derivative="sigmoid({x})"
+    "softplus",
+    fm.softplus,
+    lambda m, a, b, out, c: m.sigmoid(a),
+    derivative="sigmoid({x})",
+    batched=am.softplus,
 )
 GAUSSIAN = Op(
     "gaussian",
     lambda x: fm.exp(-x * x),
     lambda m, a, b, out, c: -2.0 * a * out,
     derivative="-2·{x}·{out}",
+    batched=lambda x: am.exp(-x * x),
 )
-STEP = Op("step", lambda x: 1.0 if x >= 0 else 0.0, lambda m, a, b, out, c: 0.0, derivative="0")
-ABS = Op("abs", math.fabs, lambda m, a, b, out, c: _sign(m.data(a)), template="|{x}|")
-SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative="cos {x}")
-COS = Op("cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative="-sin {x}")
+STEP = Op(
+    "step",
+    lambda x: 1.0 if x >= 0 else 0.0,
+    lambda m, a, b, out, c: 0.0,
+    derivative="0",
+    batched=lambda x: np.where(x >= 0, 1.0, 0.0),
+)
+ABS = Op("abs", math.fabs, lambda m, a, b, out, c: m.sign(a), template="|{x}|", batched=np.abs)
+SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative="cos {x}", batched=am.sin)
+COS = Op("cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative="-sin {x}", batched=am.cos)
 TAN = Op(
     "tan",
     lambda x: fm.NAN if math.isinf(x) else math.tan(x),  # math.tan raises for ±inf
     lambda m, a, b, out, c: 1.0 + out * out,
     derivative="1 + {out}²",
+    batched=lambda x: am.select(np.isinf(x), np.nan, lambda: np.tan(x)),
 )
 
 # The functions of one Value, each a method of Value with the same name (x.tanh()).

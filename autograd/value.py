@@ -627,3 +627,9 @@ class VALUE_MATH:
     cos = staticmethod(Value.cos)
     sigmoid = staticmethod(Value.sigmoid)
     softplus = staticmethod(Value.softplus)
+
+    @staticmethod
+    def sign(x: Value | float) -> float:
+        return fm.sign(x.data if isinstance(x, Value) else x)
+
+    select = staticmethod(fm.select)  # a branch's derivative is 0: plain floats are right

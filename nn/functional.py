@@ -95,7 +95,7 @@ def _reduce(terms: list[Value], reduction: str) -> Value:
     return total / len(terms) if reduction == "mean" else total
 
 
-def _pairs(input: object, target: object) -> tuple[list[Value], list[float]]:
+def _pairs(input: object, target: object) -> tuple[list[Value], list[Any]]:
     xs = _vector(input, "input")
     ys = _targets(target)
     if len(xs) != len(ys):
@@ -103,17 +103,18 @@ def _pairs(input: object, target: object) -> tuple[list[Value], list[float]]:
     return xs, ys
 
 
-def _targets(target: Any) -> list[float]:
+def _targets(target: Any) -> list[Any]:
+    """Targets as floats; a target given as a Value stays one (a traced function's input)."""
     if isinstance(target, np.ndarray):
         target = target.reshape(-1).tolist()
     elif isinstance(target, (numbers.Real, Value)):
         target = [target]
-    out = []
+    out: list[Any] = []
     for t in target:
-        t = t.data if isinstance(t, Value) else t
-        if not isinstance(t, numbers.Real):
+        number = t.data if isinstance(t, Value) else t
+        if not isinstance(number, numbers.Real):
             raise TypeError(f"target must hold numbers, got {type(t).__name__} {t!r}")
-        out.append(float(t))
+        out.append(t if isinstance(t, Value) else float(t))
     return out
 
 
@@ -157,8 +158,8 @@ def hinge_loss(input, target, reduction: str = "mean") -> Value:
     """The SVM max-margin loss max(0, 1 - y·s) for scores s and labels y in {-1, +1}."""
     xs, ys = _pairs(input, target)
     for y in ys:
-        if y not in (-1.0, 1.0):
-            raise ValueError(f"hinge_loss takes labels -1 or +1, got {y:g}")
+        if getattr(y, "data", y) not in (-1.0, 1.0):
+            raise ValueError(f"hinge_loss takes labels -1 or +1, got {getattr(y, 'data', y):g}")
     return _reduce([(1 - y * x).relu() for x, y in zip(xs, ys, strict=True)], reduction)
 
 

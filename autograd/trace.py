@@ -1,0 +1,295 @@
+"""Trace once, replay over a batch: a scalar function turned into a flat tape of instructions that
+NumPy replays for every sample at once, forward and backward.
+
+``trace(fn, *example_args, params=...)`` runs ``fn`` once on Values, as any user code runs, and
+records the graph it built: for each node in topological order, its operation and the slots of
+its parents. ``Traced`` replays that tape with the operations' ``batched`` forward formulas and
+their derivative rules evaluated in ``autograd.arraymath`` (the same rules as ``backward``: no
+second table of derivatives), one array entry per sample. No Value is made per node per sample.
+
+What tracing cannot capture, as with ``jax.jit``: Python control flow that depends on the data
+(``if x.data > 0: ...``, a loss that clamps one sample differently) is frozen as the example took
+it. ``Traced.check(*other_example)`` re-traces on another sample and raises ``TraceMismatchError``
+where the two tapes differ; ``trace(..., check=other_example)`` does it at once.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import arraymath as am
+from . import ops
+from .graph import topological_order
+from .value import Value
+
+
+class TraceMismatchError(ValueError):
+    """Two samples gave different tapes: the function's structure depends on its data."""
+
+
+class Traced:
+    """A tape: ``traced(*batch)`` gives the outputs of every sample, ``traced.backward(*batch)``
+    also adds the parameters' gradients (mean or sum over the batch) to their ``.grad``, as
+    ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape."""
+
+    def __init__(
+        self,
+        shapes: tuple[int | None, ...],
+        inputs: np.ndarray,
+        params: list[tuple[int, Value]],
+        constants: list[tuple[int, float]],
+        instructions: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        op_table: list[ops.Op],
+        const_table: np.ndarray,
+        output: int,
+    ) -> None:
+        self.shapes = shapes  # per argument: None for a number, k for a sequence of k
+        self.inputs = inputs  # the slot of each input number, in argument order
+        self.params = params  # (slot, parameter Value)
+        self.constants = constants  # (slot, number) for the other leaves
+        # Instruction k computes slot first + k: the leaves take the slots before it. Per
+        # instruction: the operation's number in op_table, the parents' slots (b = -1 for one
+        # parent), the constant's index in const_table (-1 for none).
+        self.op_index, self.a, self.b, self.const = instructions
+        self.op_table = op_table
+        self.const_table = const_table
+        self.first = 0  # the slot of instruction 0: the number of leaves (set by _record)
+        self.output = output
+
+    # --- replay -------------------------------------------------------------------------------
+    def __call__(self, *batch: Any) -> np.ndarray:
+        """The output for every sample of the batch, shape (n,)."""
+        columns = self._columns(batch)
+        n = len(columns[0]) if columns else 1
+        return np.broadcast_to(self._forward(columns)[self.output], (n,)).astype(float)
+
+    def backward(self, *batch: Any, reduction: str = "mean") -> np.ndarray:
+        """Replay forward and backward over the batch; add to each parameter's ``.grad`` the
+        mean (or sum) over the samples of d(output)/d(parameter). Returns the outputs (n,)."""
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+        columns = self._columns(batch)
+        n = len(columns[0]) if columns else 1
+        values = self._forward(columns)
+        adjoint: list[Any] = [None] * len(values)
+        adjoint[self.output] = np.ones(n)
+        op_table, a_slots, b_slots, consts = self.op_table, self.a, self.b, self.const
+        for k in range(len(self.a) - 1, -1, -1):
+            slot = self.first + k
+            g = adjoint[slot]
+            if g is None:
+                continue
+            op = op_table[int(self.op_index[k])]
+            a, b = int(a_slots[k]), int(b_slots[k])
+            c = None if consts[k] < 0 else float(self.const_table[consts[k]])
+            if b < 0:
+                d = op.rule(am, values[a], None, values[slot], c)
+                _add(adjoint, a, d * g)
+            else:
+                da, db = op.rule(am, values[a], values[b], values[slot], None)
+                _add(adjoint, a, da * g)
+                _add(adjoint, b, db * g)
+        scale = 1.0 / n if reduction == "mean" else 1.0
+        for slot, p in self.params:
+            if adjoint[slot] is not None:
+                p.grad += float(np.sum(np.broadcast_to(adjoint[slot], (n,)))) * scale
+        return np.broadcast_to(values[self.output], (n,)).astype(float)
+
+    def _columns(self, batch: tuple) -> list[np.ndarray]:
+        if len(batch) != len(self.shapes):
+            raise TypeError(f"the traced function takes {len(self.shapes)} argument(s), "
+                            f"got {len(batch)}")  # fmt: skip
+        columns: list[np.ndarray] = []
+        n = None
+        for i, (arg, shape) in enumerate(zip(batch, self.shapes, strict=True)):
+            array = np.asarray(arg, dtype=float)
+            want = 1 if shape is None else 2
+            if array.ndim != want or (shape is not None and array.shape[1] != shape):
+                expected = "(n,)" if shape is None else f"(n, {shape})"
+                raise ValueError(
+                    f"argument {i} must have shape {expected} (one row per sample), "
+                    f"got {array.shape}"
+                )
+            if n is not None and len(array) != n:
+                raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
+            n = len(array)
+            columns.extend([array] if shape is None else list(array.T))
+        return columns
+
+    def _forward(self, columns: list[np.ndarray]) -> list[Any]:
+        values: list[Any] = [None] * (self.first + len(self.a))
+        for slot, column in zip(self.inputs, columns, strict=True):
+            if slot >= 0:  # an input the function did not use has no slot
+                values[int(slot)] = column
+        for slot, p in self.params:
+            values[slot] = p.data  # read now: the parameters' current values
+        for slot, c in self.constants:
+            values[slot] = c
+        op_table, a_slots, b_slots, consts = self.op_table, self.a, self.b, self.const
+        first = self.first
+        for k in range(len(a_slots)):
+            op = op_table[int(self.op_index[k])]
+            a, b = int(a_slots[k]), int(b_slots[k])
+            if b >= 0:
+                out = op.batched(values[a], values[b])
+            elif consts[k] >= 0:
+                out = op.batched(values[a], float(self.const_table[consts[k]]))
+            else:
+                out = op.batched(values[a])
+            values[first + k] = out
+        return values
+
+    # --- reading the tape ----------------------------------------------------------------------
+    def __len__(self) -> int:
+        """The number of operations on the tape."""
+        return len(self.a)
+
+    def nbytes(self) -> int:
+        """The tape's own size in bytes (instructions and constants)."""
+        arrays = (self.op_index, self.a, self.b, self.const, self.const_table)
+        return int(sum(a.nbytes for a in arrays))
+
+    def check(self, *other_example: Any) -> None:
+        """Re-trace on another sample; ``TraceMismatchError`` where the tapes differ."""
+        other = trace(self._fn, *other_example, params=[p for _, p in self.params])
+        if other.signature() != self.signature():
+            raise TraceMismatchError(
+                f"the function's graph differs between the two samples ({len(self)} and "
+                f"{len(other)} operations): it depends on its data through Python control "
+                f"flow, which a trace cannot capture; run it untraced"
+            )
+
+    def signature(self) -> tuple:
+        ops_named = tuple(self.op_table[int(i)].name for i in self.op_index)
+        consts = tuple(float(self.const_table[c]) if c >= 0 else None for c in self.const.tolist())
+        return (ops_named, self.a.tolist(), self.b.tolist(), consts, self.shapes,
+                tuple(s for s, _ in self.params), tuple(self.constants))  # fmt: skip
+
+    _fn: Callable
+
+    def __repr__(self) -> str:
+        names = {int(s): f"x{i}" for i, s in enumerate(self.inputs) if s >= 0}
+        names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(self.params)})
+        lines = [f"Traced: {len(self)} operations on {len(self.inputs)} inputs and "
+                 f"{len(self.params)} parameters"]  # fmt: skip
+        lines += [f"  t{s} = {names[s]}" for s in sorted(names)]
+        lines += [f"  t{s} = {c:g}" for s, c in self.constants]
+        for k in range(len(self)):
+            op = self.op_table[int(self.op_index[k])]
+            a, b, c = int(self.a[k]), int(self.b[k]), int(self.const[k])
+            args = {"x": f"t{a}", "a": f"t{a}", "b": f"t{b}"}
+            if c >= 0:
+                args["c"] = f"{float(self.const_table[c]):g}"
+            lines.append(f"  t{self.first + k} = {op.template.format(**args)}")
+        return "\n".join(lines)
+
+
+def _add(adjoint: list, slot: int, term: Any) -> None:
+    prev = adjoint[slot]
+    adjoint[slot] = term if prev is None else prev + term
+
+
+def trace(
+    fn: Callable[..., Value],
+    *example_args: Any,
+    params: Iterable[Value] = (),
+    check: Sequence | None = None,
+) -> Traced:
+    """Run ``fn`` once on the example and record its graph as a tape (see the module's text).
+
+    Each example argument is a number or a 1-D sequence of numbers; ``fn`` receives a Value, or a
+    list of Values, in its place, and returns a Value. ``params`` are the leaves the replay shares
+    across the batch and whose gradients ``backward`` accumulates (a model's ``parameters()``);
+    any other leaf ``fn`` makes is a constant. ``check``: a second example to re-trace on.
+    """
+    if not callable(fn):
+        raise TypeError(f"trace() takes a function, got {type(fn).__name__}")
+    args: list[Any] = []
+    shapes: list[int | None] = []
+    leaves: list[Value] = []
+    for i, example in enumerate(example_args):
+        if isinstance(example, numbers.Real) and not isinstance(example, bool):
+            v = Value(float(example), f"x{len(leaves)}")
+            leaves.append(v)
+            args.append(v)
+            shapes.append(None)
+        else:
+            row = np.asarray(example, dtype=float)
+            if row.ndim != 1:
+                raise ValueError(
+                    f"example argument {i} must be a number or a 1-D sequence of numbers, "
+                    f"got shape {row.shape}"
+                )
+            vs = [Value(float(x), f"x{len(leaves) + j}") for j, x in enumerate(row)]
+            leaves.extend(vs)
+            args.append(vs)
+            shapes.append(len(vs))
+    out = fn(*args)
+    if not isinstance(out, Value):
+        raise TypeError(f"the traced function must return a Value, got {type(out).__name__}")
+    traced = _record(out, leaves, list(params), tuple(shapes))
+    traced._fn = fn
+    if check is not None:
+        traced.check(*check)
+    return traced
+
+
+def _record(out: Value, leaves: list[Value], params: list[Value], shapes: tuple) -> Traced:
+    order = topological_order(out)
+    graph_leaves = [v for v in order if v._a is None]
+    interior = [v for v in order if v._a is not None]
+    slot = {v: i for i, v in enumerate(graph_leaves + interior)}
+    param_ids = {id(p) for p in params}
+    inputs = np.array([slot.get(v, -1) for v in leaves], dtype=np.int32)
+    input_slots = set(inputs.tolist())
+    found_params, constants = [], []
+    for v in graph_leaves:
+        if id(v) in param_ids:
+            found_params.append((slot[v], v))
+        elif slot[v] not in input_slots:
+            constants.append((slot[v], v.data))
+    op_table: list[ops.Op] = []
+    op_number: dict[int, int] = {}
+    consts: list[float] = []
+    rows = []
+    for v in interior:
+        if v._fn not in _REPLAYABLE:
+            raise TypeError(
+                f"trace cannot replay the operation {v._fn.name!r}: it was made by "
+                f"Value.from_op, whose local derivatives are numbers for one sample"
+            )
+        number = op_number.setdefault(id(v._fn), len(op_table))
+        if number == len(op_table):
+            op_table.append(v._fn)
+        c = -1
+        if v._const is not None:
+            c = len(consts)
+            consts.append(v._const)
+        a, b = v._a, v._b
+        assert a is not None  # an interior node has a first parent
+        rows.append((number, slot[a], slot[b] if b is not None else -1, c))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    traced = Traced(
+        shapes,
+        inputs,
+        found_params,
+        constants,
+        (
+            table[:, 0].astype(np.uint8),
+            table[:, 1].astype(np.int32),
+            table[:, 2].astype(np.int32),
+            table[:, 3].astype(np.int32),
+        ),
+        op_table,
+        np.array(consts, dtype=float),
+        slot[out],
+    )
+    traced.first = len(graph_leaves)
+    return traced
+
+
+_REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}
