@@ -139,3 +139,39 @@ def test_bad_data_is_rejected_before_training():
     with pytest.raises(ValueError, match=r"X must be 2-D .* got shape \(20,\)"):
         nn.fit(model, np.ones(20), y, progress=False)
     assert model.state_dict() == before
+
+
+TRACEABLE = [
+    (F.hinge_loss, "sign"),
+    (F.mse_loss, "raw"),
+    (F.binary_cross_entropy_with_logits, "01"),
+]
+
+
+@pytest.mark.parametrize("loss, targets", TRACEABLE)
+def test_traced_training_takes_the_same_steps_as_the_engine(loss, targets):
+    X, y = nn.data.make_moons(30, noise=0.1, seed=0)
+    y = {"sign": y * 2.0 - 1.0, "raw": y * 1.0, "01": y * 1.0}[targets]
+    runs = []
+    for trace in (False, True):
+        model = nn.MLP(2, [5, 5, 1], seed=3)
+        history = nn.fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.1),
+                         epochs=3, batch_size=8, seed=0, progress=False, trace=trace,
+                         penalty=lambda ps: 1e-3 * F.l2_penalty(ps))  # fmt: skip
+        runs.append((np.array([p.data for p in model.parameters()]), history, model))
+    (w_engine, h_engine, _), (w_traced, h_traced, model) = runs
+    assert np.allclose(w_traced, w_engine, rtol=1e-10, atol=1e-12)
+    assert np.allclose(h_traced.loss, h_engine.loss, rtol=1e-10)
+    assert h_traced.accuracy == h_engine.accuracy
+    assert np.allclose(nn.predict(model, X, trace=True), nn.predict(model, X), rtol=1e-12)
+
+
+def test_trace_refuses_what_it_cannot_replay():
+    X, y = nn.data.make_blobs(20, centers=[[-2, 0], [2, 0], [0, 3]], seed=0)
+    with pytest.raises(ValueError, match="one output and one target per sample"):
+        nn.fit(nn.Layer(2, 3, activation="identity"), X, y, loss=F.cross_entropy, trace=True,
+               progress=False)  # fmt: skip
+    X2, y2 = nn.data.make_xor()
+    with pytest.raises(ValueError, match="replays the losses mse_loss"):
+        nn.fit(nn.MLP(2, [2, 1], output_activation="sigmoid"), X2, y2,
+               loss=F.binary_cross_entropy, trace=True, progress=False)  # fmt: skip
