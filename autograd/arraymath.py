@@ -2,8 +2,10 @@
 ``autograd.ops``, evaluated on whole arrays at once (one entry per sample of a batch).
 
 It mirrors ``autograd.floatmath`` function for function, with the same IEEE 754 results
-(``1 / 0 = inf``, ``log 0 = -inf``, ``sqrt(-1) = nan``) and no warnings. ``select`` evaluates both
-branches and picks per entry, where the float and Value namespaces evaluate only the one taken.
+(``1 / 0 = inf``, ``log 0 = -inf``, ``sqrt(-1) = nan``); callers silence NumPy's warnings about
+them once around a whole replay (``np.errstate(all="ignore")``), as ``Traced`` does. ``select``
+evaluates both branches and picks per entry, where the float and Value namespaces evaluate only
+the one taken.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ import numpy as np
 INF = np.inf
 NAN = np.nan
 
-_QUIET: dict[str, Any] = {"all": "ignore"}  # IEEE results, no warnings
-
 
 def data(x: Any) -> Any:
     """The numbers themselves (arrays are their own data)."""
@@ -24,53 +24,44 @@ def data(x: Any) -> Any:
 
 
 def div(a: Any, b: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.divide(a, b)
+    return np.divide(a, b)
 
 
 def pow(a: Any, b: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.power(np.asarray(a, dtype=float), b)
+    return np.power(np.asarray(a, dtype=float), b)
 
 
 def exp(x: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.exp(x)
+    return np.exp(x)
 
 
 def log(x: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.log(x)
+    return np.log(x)
 
 
 def sqrt(x: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.sqrt(x)
+    return np.sqrt(x)
 
 
 def sin(x: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.sin(x)
+    return np.sin(x)
 
 
 def cos(x: Any) -> Any:
-    with np.errstate(**_QUIET):
-        return np.cos(x)
+    return np.cos(x)
 
 
 def sigmoid(x: Any) -> Any:
     """1 / (1 + e^-x) on the side that cannot overflow, entry by entry."""
     x = np.asarray(x, dtype=float)
-    with np.errstate(**_QUIET):
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def softplus(x: Any) -> Any:
     """log(1 + e^x) = max(x, 0) + log1p(e^-|x|)."""
     x = np.asarray(x, dtype=float)
-    with np.errstate(**_QUIET):
-        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def sign(x: Any) -> Any:
@@ -81,7 +72,6 @@ def sign(x: Any) -> Any:
 def select(condition: Any, if_true: Any, if_false: Any) -> Any:
     """Entry by entry, ``if_true`` where ``condition`` holds, else ``if_false`` (each a value,
     or a function of no arguments giving one)."""
-    with np.errstate(**_QUIET):
-        a = if_true() if callable(if_true) else if_true
-        b = if_false() if callable(if_false) else if_false
+    a = if_true() if callable(if_true) else if_true
+    b = if_false() if callable(if_false) else if_false
     return np.where(condition, a, b)

@@ -58,6 +58,7 @@ class Traced:
         self.op_table = op_table
         self.const_table = const_table
         self.first = 0  # the slot of instruction 0: the number of leaves (set by _record)
+        self._cached: list[tuple] | None = None
         self.output = output
 
     # --- replay -------------------------------------------------------------------------------
@@ -77,22 +78,17 @@ class Traced:
         values = self._forward(columns)
         adjoint: list[Any] = [None] * len(values)
         adjoint[self.output] = np.ones(n)
-        op_table, a_slots, b_slots, consts = self.op_table, self.a, self.b, self.const
-        for k in range(len(self.a) - 1, -1, -1):
-            slot = self.first + k
-            g = adjoint[slot]
-            if g is None:
-                continue
-            op = op_table[int(self.op_index[k])]
-            a, b = int(a_slots[k]), int(b_slots[k])
-            c = None if consts[k] < 0 else float(self.const_table[consts[k]])
-            if b < 0:
-                d = op.rule(am, values[a], None, values[slot], c)
-                _add(adjoint, a, d * g)
-            else:
-                da, db = op.rule(am, values[a], values[b], values[slot], None)
-                _add(adjoint, a, da * g)
-                _add(adjoint, b, db * g)
+        with np.errstate(all="ignore"):
+            for slot, op, a, b, c in reversed(self._program()):
+                g = adjoint[slot]
+                if g is None:
+                    continue
+                if b < 0:
+                    _add(adjoint, a, _times(op.rule(am, values[a], None, values[slot], c), g))
+                else:
+                    da, db = op.rule(am, values[a], values[b], values[slot], None)
+                    _add(adjoint, a, _times(da, g))
+                    _add(adjoint, b, _times(db, g))
         scale = 1.0 / n if reduction == "mean" else 1.0
         for slot, p in self.params:
             if adjoint[slot] is not None:
@@ -129,19 +125,29 @@ class Traced:
             values[slot] = p.data  # read now: the parameters' current values
         for slot, c in self.constants:
             values[slot] = c
-        op_table, a_slots, b_slots, consts = self.op_table, self.a, self.b, self.const
-        first = self.first
-        for k in range(len(a_slots)):
-            op = op_table[int(self.op_index[k])]
-            a, b = int(a_slots[k]), int(b_slots[k])
-            if b >= 0:
-                out = op.batched(values[a], values[b])
-            elif consts[k] >= 0:
-                out = op.batched(values[a], float(self.const_table[consts[k]]))
-            else:
-                out = op.batched(values[a])
-            values[first + k] = out
+        with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives, silently
+            for slot, op, a, b, c in self._program():
+                if b >= 0:
+                    values[slot] = op.batched(values[a], values[b])
+                elif c is not None:
+                    values[slot] = op.batched(values[a], c)
+                else:
+                    values[slot] = op.batched(values[a])
         return values
+
+    def _program(self) -> list[tuple]:
+        """The instructions as plain Python tuples (slot, op, a, b, c), made once: the replay
+        loops read them far faster than NumPy's arrays."""
+        if self._cached is None:
+            consts = self.const_table.tolist()
+            self._cached = [
+                (self.first + k, self.op_table[o], a, b, None if c < 0 else consts[c])
+                for k, (o, a, b, c) in enumerate(
+                    zip(self.op_index.tolist(), self.a.tolist(), self.b.tolist(),
+                        self.const.tolist(), strict=True)
+                )
+            ]  # fmt: skip
+        return self._cached
 
     # --- reading the tape ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -186,6 +192,10 @@ class Traced:
                 args["c"] = f"{float(self.const_table[c]):g}"
             lines.append(f"  t{self.first + k} = {op.template.format(**args)}")
         return "\n".join(lines)
+
+
+def _times(d: Any, g: Any) -> Any:
+    return g if d.__class__ is float and d == 1.0 else d * g  # the 1 of + edges costs nothing
 
 
 def _add(adjoint: list, slot: int, term: Any) -> None:
