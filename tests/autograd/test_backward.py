@@ -93,7 +93,7 @@ def test_a_dropped_graph_is_freed_by_reference_counting_alone():
         del x, y
         after = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-        survivors = sum(isinstance(o, Value) for o in gc.get_objects())
+        survivors = sum(type(o) is Value for o in gc.get_objects())
     finally:
         gc.enable()
     assert survivors == 0
