@@ -7,6 +7,11 @@ its parents. ``Traced`` replays that tape with the operations' ``batched`` forwa
 their derivative rules evaluated in ``autograd.arraymath`` (the same rules as ``backward``: no
 second table of derivatives), one array entry per sample. No Value is made per node per sample.
 
+The replay fuses what a network does most: a sum of products (a neuron's ``b + w0·x0 + ...``)
+is one step, and the neurons of a layer, reading the same inputs, one matrix product
+(``benchmarks/traced.py``: micrograd's demo step about 1/500 of micrograd's time, about 2x
+PyTorch's). ``print(traced)`` shows the tape as recorded, one line per operation.
+
 What tracing cannot capture, as with ``jax.jit``: Python control flow that depends on the data
 (``if x.data > 0: ...``, a loss that clamps one sample differently) is frozen as the example took
 it. ``Traced.check(*other_example)`` re-traces on another sample and raises ``TraceMismatchError``
@@ -50,6 +55,7 @@ class Traced:
         self.shapes = shapes  # per argument: None for a number, k for a sequence of k
         self.inputs = inputs  # the slot of each input number, in argument order
         self.params = params  # (slot, parameter Value)
+        self._param_slots = np.array([slot for slot, _ in params], dtype=np.intp)
         self.constants = constants  # (slot, number) for the other leaves
         # Instruction k computes slot first + k: the leaves take the slots before it. Per
         # instruction: the operation's number in op_table, the parents' slots (b = -1 for one
@@ -64,36 +70,60 @@ class Traced:
     # --- replay -------------------------------------------------------------------------------
     def __call__(self, *batch: Any) -> np.ndarray:
         """The output for every sample of the batch, shape (n,)."""
-        columns = self._columns(batch)
-        n = len(columns[0]) if columns else 1
-        return np.broadcast_to(self._forward(columns)[self.output], (n,)).astype(float)
+        return self._forward(self._columns(batch))[self.output].copy()
 
     def backward(self, *batch: Any, reduction: str = "mean") -> np.ndarray:
         """Replay forward and backward over the batch; add to each parameter's ``.grad`` the
         mean (or sum) over the samples of d(output)/d(parameter). Returns the outputs (n,)."""
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-        columns = self._columns(batch)
-        n = len(columns[0]) if columns else 1
-        values = self._forward(columns)
-        adjoint: list[Any] = [None] * len(values)
-        adjoint[self.output] = np.ones(n)
+        values = self._forward(self._columns(batch))
+        n = values.shape[1]
+        adjoint = np.zeros(values.shape)
+        adjoint[self.output] = 1.0
+        # The parameters' gradients, summed over the batch, for the weighted sums' weights.
+        weight_grads = np.zeros(len(self.params))
         with np.errstate(all="ignore"):
-            for slot, op, a, b, c in reversed(self._program()):
-                g = adjoint[slot]
-                if g is None:
+            for step in reversed(self._program()):
+                if step[0] == "sum":
+                    _, slot, plain, left, right, unique = step
+                    g = adjoint[slot]
+                    _scatter(adjoint, plain, g, unique)
+                    _scatter(adjoint, left, values[right] * g, unique)
+                    _scatter(adjoint, right, values[left] * g, unique)
                     continue
+                if step[0] == "layer":  # the weighted sums of a layer at once: Z = W X + b
+                    _, slots, plain, weights, positions, right = step
+                    g = adjoint[slots]
+                    w = values[weights, 0]
+                    adjoint[right] += w.T @ g
+                    adjoint[plain] += g
+                    weight_grads[positions] += g @ values[right].T
+                    continue
+                if step[0] == "weighted":  # Σ w·x with parameters w: the same, as matrix maths
+                    _, slot, plain, weights, positions, right, unique = step
+                    g = adjoint[slot]
+                    _scatter(adjoint, plain, g, unique)
+                    _scatter(adjoint, right, np.outer(values[weights, 0], g), unique)
+                    if unique:
+                        weight_grads[positions] += values[right] @ g
+                    else:
+                        np.add.at(weight_grads, positions, values[right] @ g)
+                    continue
+                _, slot, op, a, b, c = step
+                g = adjoint[slot]
                 if b < 0:
-                    _add(adjoint, a, _times(op.rule(am, values[a], None, values[slot], c), g))
+                    adjoint[a] += _times(op.rule(am, values[a], None, values[slot], c), g)
                 else:
                     da, db = op.rule(am, values[a], values[b], values[slot], None)
-                    _add(adjoint, a, _times(da, g))
-                    _add(adjoint, b, _times(db, g))
+                    adjoint[a] += _times(da, g)
+                    adjoint[b] += _times(db, g)
         scale = 1.0 / n if reduction == "mean" else 1.0
-        for slot, p in self.params:
-            if adjoint[slot] is not None:
-                p.grad += float(np.sum(np.broadcast_to(adjoint[slot], (n,)))) * scale
-        return np.broadcast_to(values[self.output], (n,)).astype(float)
+        if self.params:
+            totals = (adjoint[self._param_slots].sum(axis=1) + weight_grads) * scale
+            for (_, p), total in zip(self.params, totals.tolist(), strict=True):
+                p.grad += total
+        return values[self.output].copy()
 
     def _columns(self, batch: tuple) -> list[np.ndarray]:
         if len(batch) != len(self.shapes):
@@ -116,17 +146,35 @@ class Traced:
             columns.extend([array] if shape is None else list(array.T))
         return columns
 
-    def _forward(self, columns: list[np.ndarray]) -> list[Any]:
-        values: list[Any] = [None] * (self.first + len(self.a))
+    def _forward(self, columns: list[np.ndarray]) -> np.ndarray:
+        """Every slot's value for every sample: an array (slots, n)."""
+        n = len(columns[0]) if columns else 1
+        values = np.empty((self.first + len(self.a), n))
         for slot, column in zip(self.inputs, columns, strict=True):
             if slot >= 0:  # an input the function did not use has no slot
-                values[int(slot)] = column
-        for slot, p in self.params:
-            values[slot] = p.data  # read now: the parameters' current values
+                values[slot] = column
+        if self.params:  # read now: the parameters' current values
+            values[self._param_slots] = np.array([p.data for _, p in self.params])[:, None]
         for slot, c in self.constants:
             values[slot] = c
         with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives, silently
-            for slot, op, a, b, c in self._program():
+            for step in self._program():
+                if step[0] == "sum":
+                    _, slot, plain, left, right, _ = step
+                    total = values[plain].sum(axis=0)
+                    if len(left):
+                        total += (values[left] * values[right]).sum(axis=0)
+                    values[slot] = total
+                    continue
+                if step[0] == "layer":
+                    _, slots, plain, weights, _, right = step
+                    values[slots] = values[weights, 0] @ values[right] + values[plain]
+                    continue
+                if step[0] == "weighted":
+                    _, slot, plain, weights, _, right, _ = step
+                    values[slot] = values[weights, 0] @ values[right] + values[plain].sum(axis=0)
+                    continue
+                _, slot, op, a, b, c = step
                 if b >= 0:
                     values[slot] = op.batched(values[a], values[b])
                 elif c is not None:
@@ -136,18 +184,74 @@ class Traced:
         return values
 
     def _program(self) -> list[tuple]:
-        """The instructions as plain Python tuples (slot, op, a, b, c), made once: the replay
-        loops read them far faster than NumPy's arrays."""
-        if self._cached is None:
-            consts = self.const_table.tolist()
-            self._cached = [
-                (self.first + k, self.op_table[o], a, b, None if c < 0 else consts[c])
-                for k, (o, a, b, c) in enumerate(
-                    zip(self.op_index.tolist(), self.a.tolist(), self.b.tolist(),
-                        self.const.tolist(), strict=True)
-                )
-            ]  # fmt: skip
+        """The replay's steps, made once from the tape.
+
+        Every sum of products (a neuron's ``b + w0·x0 + w1·x1 + ...``: a tree of ``+`` whose
+        inner sums and products are used nowhere else) becomes one step,
+        ``slot = Σ plain + Σ left·right`` over rows of the value array: a handful of NumPy calls
+        instead of two per term. The other operations are steps of their own:
+        ``("op", slot, op, a, b, c)``."""
+        if self._cached is not None:
+            return self._cached
+        consts = self.const_table.tolist()
+        rows = list(zip(self.op_index.tolist(), self.a.tolist(), self.b.tolist(),
+                        self.const.tolist(), strict=True))  # fmt: skip
+        first = self.first
+        uses = [0] * (first + len(rows))
+        uses[self.output] += 1
+        consumer: list[ops.Op | None] = [None] * len(uses)  # the op that reads a slot
+        for o, a, b, _ in rows:
+            for parent in (a, b) if b >= 0 else (a,):
+                uses[parent] += 1
+                consumer[parent] = self.op_table[o]
+
+        def op_at(slot: int) -> ops.Op | None:
+            return self.op_table[rows[slot - first][0]] if slot >= first else None
+
+        def inner(slot: int, op: ops.Op) -> bool:
+            """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
+            return (op_at(slot) is op and uses[slot] == 1 and slot != self.output
+                    and consumer[slot] is ops.ADD)  # fmt: skip
+
+        absorbed: set[int] = set()
+        program: list[tuple] = []
+        for k, (o, a, b, c) in enumerate(rows):
+            slot, op = first + k, self.op_table[o]
+            if op is ops.ADD and not inner(slot, ops.ADD):
+                plain, left, right, taken = [], [], [], []
+                stack = [a, b]
+                while stack:
+                    term = stack.pop()
+                    if inner(term, ops.ADD):
+                        taken.append(term)
+                        stack.extend(rows[term - first][1:3])
+                    elif inner(term, ops.MUL):
+                        taken.append(term)
+                        left.append(rows[term - first][1])
+                        right.append(rows[term - first][2])
+                    else:
+                        plain.append(term)
+                if taken:  # else a lone a + b: an ordinary step
+                    absorbed.update(taken)
+                    program.append(self._sum_step(slot, plain, left, right))
+                    continue
+            program.append(("op", slot, op, a, b, None if c < 0 else consts[c]))
+        self._cached = _layers([step for step in program if step[1] not in absorbed])
         return self._cached
+
+    def _sum_step(self, slot: int, plain: list, left: list, right: list) -> tuple:
+        """A fused sum; ``weighted`` when every product has a parameter on one side (a
+        neuron's w·x), whose value is the same for every sample: a matrix-vector product."""
+        position = {s: i for i, (s, _) in enumerate(self.params)}
+        if left and all(r in position for r in right):
+            left, right = right, left
+        everything = plain + left + right
+        unique = len(set(everything)) == len(everything)
+        rows = [np.array(x, dtype=np.intp) for x in (plain, left, right)]
+        if left and all(w in position for w in left):
+            positions = np.array([position[w] for w in left], dtype=np.intp)
+            return ("weighted", slot, rows[0], rows[1], positions, rows[2], unique)
+        return ("sum", slot, *rows, unique)
 
     # --- reading the tape ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -194,13 +298,53 @@ class Traced:
         return "\n".join(lines)
 
 
+def _layers(program: list[tuple]) -> list[tuple]:
+    """Weighted sums over the same inputs (a layer's neurons) joined into one step at the place
+    of the first: its inputs are computed by then, and the others' readers all come later."""
+    groups: dict[tuple, list[tuple]] = {}
+    order: list[Any] = []
+    for step in program:
+        if step[0] == "weighted" and len(step[2]) == 1 and step[6]:
+            key = tuple(step[5].tolist())
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append(step)
+        else:
+            order.append(step)
+    joined: list[tuple] = []
+    for item in order:
+        if not isinstance(item, tuple) or not item or isinstance(item[0], str):
+            joined.append(item)
+            continue
+        members = groups[item]
+        positions = np.stack([m[4] for m in members])
+        plains = np.concatenate([m[2] for m in members])
+        if (
+            len(members) == 1
+            or len(set(positions.ravel().tolist())) < positions.size
+            or len(set(plains.tolist())) < len(plains)
+        ):
+            joined.extend(members)
+            continue
+        slots = np.array([m[1] for m in members], dtype=np.intp)
+        weights = np.stack([m[3] for m in members])
+        joined.append(("layer", slots, plains, weights, positions, members[0][5]))
+    return joined
+
+
 def _times(d: Any, g: Any) -> Any:
     return g if d.__class__ is float and d == 1.0 else d * g  # the 1 of + edges costs nothing
 
 
-def _add(adjoint: list, slot: int, term: Any) -> None:
-    prev = adjoint[slot]
-    adjoint[slot] = term if prev is None else prev + term
+def _scatter(adjoint: np.ndarray, rows: np.ndarray, terms: Any, unique: bool) -> None:
+    """adjoint[rows] += terms, adding twice where a row repeats."""
+    if not len(rows):
+        return
+    if unique:
+        adjoint[rows] += terms
+    else:
+        np.add.at(adjoint, rows, np.broadcast_to(terms, (len(rows), adjoint.shape[1])))
 
 
 def trace(

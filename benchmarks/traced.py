@@ -35,10 +35,12 @@ def traced_steps(X, y, steps: int) -> None:
     opt = SGD(model.parameters(), lr=1.0)
     tape = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], y[0],
                  params=model.parameters())  # fmt: skip
+    params = model.parameters()
+    penalty = trace(lambda: 1e-4 * F.l2_penalty(params), params=params)
     for k in range(steps):
         opt.zero_grad()
         tape.backward(X, y)
-        (1e-4 * F.l2_penalty(model.parameters())).backward()
+        penalty.backward(reduction="sum")
         opt.lr = 1.0 - 0.9 * k / 100
         opt.step()
 

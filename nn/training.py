@@ -142,7 +142,7 @@ def fit(
         raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
     optimizer = _optimizer(model, optimizer, lr)
     accuracy_of = _accuracy_rule(metrics, loss)
-    tapes = _tapes(model, X, y, loss) if trace else None
+    tapes = _tapes(model, X, y, loss, penalty) if trace else None
     rng = generator(seed)
     history = History()
     bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
@@ -153,10 +153,10 @@ def fit(
             for Xb, yb in batches(X, y, size, shuffle=size < len(X), seed=rng):
                 optimizer.zero_grad()
                 if tapes is not None:  # the same step, replayed over the batch with NumPy
-                    loss_tape, output_tape = tapes
+                    loss_tape, output_tape, penalty_tape = tapes
                     batch_value = float(np.mean(loss_tape.backward(Xb, yb)))
-                    if penalty:
-                        penalty(model.parameters()).backward()
+                    if penalty_tape is not None:
+                        penalty_tape.backward(reduction="sum")
                     outputs: Any = output_tape(Xb) if accuracy_of else []
                 else:
                     outputs = [model(row) for row in Xb]
@@ -188,8 +188,9 @@ def fit(
 _TRACEABLE = (F.mse_loss, F.l1_loss, F.hinge_loss, F.binary_cross_entropy_with_logits)
 
 
-def _tapes(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable):
-    """The traced per-sample loss and the traced model output, checked on a second sample."""
+def _tapes(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable, penalty):
+    """The traced per-sample loss (checked on a second sample), the traced model output, and
+    the traced penalty (a function of the parameters alone), or None."""
     if getattr(model, "nout", 1) != 1 or y.ndim != 1:
         raise ValueError(
             "trace=True trains models with one output and one target per sample; "
@@ -206,7 +207,8 @@ def _tapes(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable):
     loss_tape = trace_function(lambda x, t: loss([model(x)], [t]), X[0], float(y[0]),
                                params=params, check=second)  # fmt: skip
     output_tape = trace_function(model, X[0], params=params)
-    return loss_tape, output_tape
+    penalty_tape = trace_function(lambda: penalty(params), params=params) if penalty else None
+    return loss_tape, output_tape, penalty_tape
 
 
 def _optimizer(model: Module, optimizer: object, lr: Any) -> Optimizer:
@@ -261,14 +263,25 @@ def _cyclic_collector_paused():
 
 
 def evaluate(
-    model: Module, X, y, loss: Callable = F.mse_loss, metrics: str | Callable | None = "auto"
+    model: Module,
+    X,
+    y,
+    loss: Callable = F.mse_loss,
+    metrics: str | Callable | None = "auto",
+    trace: bool = False,
 ) -> tuple[float, float | None]:
-    """(loss, accuracy or None) of ``model`` on (X, y), without recording a graph for training."""
+    """(loss, accuracy or None) of ``model`` on (X, y), without recording a graph for training;
+    ``trace=True`` replays one traced sample over all rows, as ``fit(trace=True)`` does."""
     X, y = _check_data(model, X, y, "X", "y")
+    accuracy_of = _accuracy_rule(metrics, loss)
+    if trace and len(X):
+        loss_tape, output_tape, _ = _tapes(model, X, y, loss, None)
+        outputs = output_tape(X)
+        accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
+        return float(np.mean(loss_tape(X, y))), accuracy
     with no_grad():
         outputs = [model(row) for row in X]
         value = float(loss(outputs, y).data)
-    accuracy_of = _accuracy_rule(metrics, loss)
     accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
     return value, accuracy
 

@@ -127,3 +127,25 @@ def test_bad_batches_and_functions_are_explained():
     with pytest.raises(TypeError, match="cannot replay the operation 'mine'"):
         trace(lambda t: Value.from_op(2.0, [t], [1.0], op="mine"), 1.0)
     assert x.data == 1.0
+
+
+def test_sums_of_products_are_fused_and_a_shared_weight_counts_twice():
+    p, q = Value(0.7, "p"), Value(-0.2, "q")
+
+    def fn(row):
+        return (p * row[0] + p * row[1] + q * row[2] + q).tanh()  # p and q each used twice
+
+    traced = trace(fn, [0.1, 0.2, 0.3], params=[p, q])
+    steps = [step[0] for step in traced._program()]
+    assert steps.count("op") == 1 and len(steps) == 2  # one fused sum, then tanh
+    rows = np.array([[0.1, 0.2, 0.3], [1.0, -2.0, 0.5], [0.0, 0.3, -1.0]])
+    expected, grads = [], np.zeros(2)
+    for row in rows:
+        p.grad = q.grad = 0.0
+        out = fn([Value(float(v)) for v in row])
+        out.backward()
+        expected.append(out.data)
+        grads += [p.grad, q.grad]
+    p.grad = q.grad = 0.0
+    assert close(traced.backward(rows, reduction="sum"), expected)
+    assert close([p.grad, q.grad], grads)

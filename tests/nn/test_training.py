@@ -164,6 +164,9 @@ def test_traced_training_takes_the_same_steps_as_the_engine(loss, targets):
     assert np.allclose(h_traced.loss, h_engine.loss, rtol=1e-10)
     assert h_traced.accuracy == h_engine.accuracy
     assert np.allclose(nn.predict(model, X, trace=True), nn.predict(model, X), rtol=1e-12)
+    traced_loss, traced_accuracy = nn.evaluate(model, X, y, loss=loss, trace=True)
+    engine_loss, engine_accuracy = nn.evaluate(model, X, y, loss=loss)
+    assert np.isclose(traced_loss, engine_loss, rtol=1e-12) and traced_accuracy == engine_accuracy
 
 
 def test_trace_refuses_what_it_cannot_replay():
