@@ -43,6 +43,7 @@ class Traced:
 
     def __init__(
         self,
+        fn: Callable[..., Value],
         shapes: tuple[int | None, ...],
         inputs: np.ndarray,
         params: list[tuple[int, Value]],
@@ -52,6 +53,7 @@ class Traced:
         const_table: np.ndarray,
         output: int,
     ) -> None:
+        self.fn = fn  # what was traced: check() traces it again
         self.shapes = shapes  # per argument: None for a number, k for a sequence of k
         self.inputs = inputs  # the slot of each input number, in argument order
         self.params = params  # (slot, parameter Value)
@@ -63,7 +65,8 @@ class Traced:
         self.op_index, self.a, self.b, self.const = instructions
         self.op_table = op_table
         self.const_table = const_table
-        self.first = 0  # the slot of instruction 0: the number of leaves (set by _record)
+        # The slot of instruction 0: the leaves (used inputs, parameters, constants) come first.
+        self.first = int((inputs >= 0).sum()) + len(params) + len(constants)
         self._cached: list[tuple] | None = None
         self.output = output
 
@@ -213,6 +216,7 @@ class Traced:
             return (op_at(slot) is op and uses[slot] == 1 and slot != self.output
                     and consumer[slot] is ops.ADD)  # fmt: skip
 
+        position = {s: i for i, (s, _) in enumerate(self.params)}
         absorbed: set[int] = set()
         program: list[tuple] = []
         for k, (o, a, b, c) in enumerate(rows):
@@ -233,16 +237,17 @@ class Traced:
                         plain.append(term)
                 if taken:  # else a lone a + b: an ordinary step
                     absorbed.update(taken)
-                    program.append(self._sum_step(slot, plain, left, right))
+                    program.append(self._sum_step(slot, plain, left, right, position))
                     continue
             program.append(("op", slot, op, a, b, None if c < 0 else consts[c]))
         self._cached = _layers([step for step in program if step[1] not in absorbed])
         return self._cached
 
-    def _sum_step(self, slot: int, plain: list, left: list, right: list) -> tuple:
+    @staticmethod
+    def _sum_step(slot: int, plain: list, left: list, right: list, position: dict) -> tuple:
         """A fused sum; ``weighted`` when every product has a parameter on one side (a
-        neuron's w·x), whose value is the same for every sample: a matrix-vector product."""
-        position = {s: i for i, (s, _) in enumerate(self.params)}
+        neuron's w·x; ``position``: a parameter's slot to its index), whose value is the same
+        for every sample: a matrix-vector product."""
         if left and all(r in position for r in right):
             left, right = right, left
         everything = plain + left + right
@@ -265,7 +270,7 @@ class Traced:
 
     def check(self, *other_example: Any) -> None:
         """Re-trace on another sample; ``TraceMismatchError`` where the tapes differ."""
-        other = trace(self._fn, *other_example, params=[p for _, p in self.params])
+        other = trace(self.fn, *other_example, params=[p for _, p in self.params])
         if other.signature() != self.signature():
             raise TraceMismatchError(
                 f"the function's graph differs between the two samples ({len(self)} and "
@@ -278,8 +283,6 @@ class Traced:
         consts = tuple(float(self.const_table[c]) if c >= 0 else None for c in self.const.tolist())
         return (ops_named, self.a.tolist(), self.b.tolist(), consts, self.shapes,
                 tuple(s for s, _ in self.params), tuple(self.constants))  # fmt: skip
-
-    _fn: Callable
 
     def __repr__(self) -> str:
         names = {int(s): f"x{i}" for i, s in enumerate(self.inputs) if s >= 0}
@@ -301,36 +304,36 @@ class Traced:
 def _layers(program: list[tuple]) -> list[tuple]:
     """Weighted sums over the same inputs (a layer's neurons) joined into one step at the place
     of the first: its inputs are computed by then, and the others' readers all come later."""
+
+    def joinable(step: tuple) -> bool:  # a weighted sum with one bias, no row twice
+        return step[0] == "weighted" and len(step[2]) == 1 and step[6]
+
     groups: dict[tuple, list[tuple]] = {}
-    order: list[Any] = []
     for step in program:
-        if step[0] == "weighted" and len(step[2]) == 1 and step[6]:
-            key = tuple(step[5].tolist())
-            if key not in groups:
-                groups[key] = []
-                order.append(key)
-            groups[key].append(step)
-        else:
-            order.append(step)
+        if joinable(step):
+            groups.setdefault(tuple(step[5].tolist()), []).append(step)
     joined: list[tuple] = []
-    for item in order:
-        if not isinstance(item, tuple) or not item or isinstance(item[0], str):
-            joined.append(item)
-            continue
-        members = groups[item]
-        positions = np.stack([m[4] for m in members])
-        plains = np.concatenate([m[2] for m in members])
-        if (
-            len(members) == 1
-            or len(set(positions.ravel().tolist())) < positions.size
-            or len(set(plains.tolist())) < len(plains)
-        ):
-            joined.extend(members)
-            continue
-        slots = np.array([m[1] for m in members], dtype=np.intp)
-        weights = np.stack([m[3] for m in members])
-        joined.append(("layer", slots, plains, weights, positions, members[0][5]))
+    for step in program:
+        members = groups[tuple(step[5].tolist())] if joinable(step) else None
+        if not members or len(members) == 1:
+            joined.append(step)
+        elif step is members[0]:
+            joined.extend(_layer(members))
     return joined
+
+
+def _layer(members: list[tuple]) -> list[tuple]:
+    """One ``layer`` step for weighted sums over the same inputs, or the sums as they were when
+    a weight or bias appears twice (the matrix form would add it once)."""
+    positions = np.stack([m[4] for m in members])
+    plains = np.concatenate([m[2] for m in members])
+    if len(set(positions.ravel().tolist())) < positions.size or len(set(plains.tolist())) < len(
+        plains
+    ):
+        return members
+    slots = np.array([m[1] for m in members], dtype=np.intp)
+    weights = np.stack([m[3] for m in members])
+    return [("layer", slots, plains, weights, positions, members[0][5])]
 
 
 def _times(d: Any, g: Any) -> Any:
@@ -385,14 +388,15 @@ def trace(
     out = fn(*args)
     if not isinstance(out, Value):
         raise TypeError(f"the traced function must return a Value, got {type(out).__name__}")
-    traced = _record(out, leaves, list(params), tuple(shapes))
-    traced._fn = fn
+    traced = _record(fn, out, leaves, list(params), tuple(shapes))
     if check is not None:
         traced.check(*check)
     return traced
 
 
-def _record(out: Value, leaves: list[Value], params: list[Value], shapes: tuple) -> Traced:
+def _record(
+    fn: Callable[..., Value], out: Value, leaves: list[Value], params: list[Value], shapes: tuple
+) -> Traced:
     order = topological_order(out)
     graph_leaves = [v for v in order if v._a is None]
     interior = [v for v in order if v._a is not None]
@@ -427,7 +431,8 @@ def _record(out: Value, leaves: list[Value], params: list[Value], shapes: tuple)
         assert a is not None  # an interior node has a first parent
         rows.append((number, slot[a], slot[b] if b is not None else -1, c))
     table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    traced = Traced(
+    return Traced(
+        fn,
         shapes,
         inputs,
         found_params,
@@ -442,8 +447,6 @@ def _record(out: Value, leaves: list[Value], params: list[Value], shapes: tuple)
         np.array(consts, dtype=float),
         slot[out],
     )
-    traced.first = len(graph_leaves)
-    return traced
 
 
 _REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import nn
-from autograd import Value
+from autograd.examples import classic, three_by_three
 from nn import functional as F
 from viz import (
     draw_factorized,
@@ -25,28 +25,6 @@ from viz import (
 HERE = Path(__file__).resolve().parent / "images"
 
 
-def classic():
-    a, b = Value(2.0, "a"), Value(1.0, "b")
-    c = a + b
-    c.label = "c"
-    d = b + 1
-    d.label = "d"
-    e = c * d
-    e.label = "e"
-    return b, e
-
-
-def three_by_three(symbols: bool):
-    numbers = (2, 3, 5, 7, 11, 13)
-    m = [Value(v, s) for v, s in zip(numbers, "αβγδεζ", strict=True)] if symbols else numbers
-    x = Value(1.0, "X")
-    y = m[0] * x + m[1] * x + m[2] * x
-    y.label = "Y"
-    z = m[3] * y + m[4] * y + m[5] * y
-    z.label = "Z"
-    return x, z
-
-
 def one_sample_through_a_network():
     """The squared error of one sample through MLP(2, [3, 1]), after its backward pass."""
     model = nn.MLP(2, [3, 1], seed=0)
@@ -58,9 +36,9 @@ def one_sample_through_a_network():
 def main() -> None:
     os.environ.setdefault("PATHGRAD_RENDERER", "graphviz-pure")
     HERE.mkdir(parents=True, exist_ok=True)
-    b, e = classic()
-    x, z = three_by_three(symbols=False)
-    xs, zs = three_by_three(symbols=True)
+    _, b, _, _, e = classic()
+    x, _, z = three_by_three(symbols=False)
+    xs, _, zs = three_by_three(symbols=True)
     model, loss = one_sample_through_a_network()
     pictures = {
         "classic_paths.png": draw_paths(e, b),

@@ -146,7 +146,10 @@ class Module:
         All or nothing: the whole file is checked before any parameter changes, and a file that
         is not right raises one ``ValueError`` naming it and what is wrong. NaN and infinite
         values are refused unless ``allow_nonfinite=True``."""
-        state = _read_model_file(Path(path), self.describe(), allow_nonfinite)
+        _, state = _read_model_file(Path(path), allow_nonfinite, self.describe())
+        self._load_checked(path, state)
+
+    def _load_checked(self, path: str | os.PathLike, state: dict) -> None:
         try:
             self.load_state_dict(state)
         except (TypeError, ValueError) as err:
@@ -370,8 +373,9 @@ def load(path: str | os.PathLike, allow_nonfinite: bool = False) -> Module:
     """The module a file written by ``save`` describes, rebuilt and loaded: a ``Neuron``,
     ``Layer`` or ``MLP`` with one of nn's activations (for another module, make it and call its
     own ``load``)."""
-    model = _rebuild(_architecture_in(Path(path)), path)
-    model.load(path, allow_nonfinite=allow_nonfinite)
+    architecture, state = _read_model_file(Path(path), allow_nonfinite)
+    model = _rebuild(architecture, path)
+    model._load_checked(path, state)
     return model
 
 
@@ -382,16 +386,6 @@ _ARCHITECTURES = {
         r"MLP\((\d+), \[(\d+(?:, \d+)*)\], activation=(\w+), output_activation=(\w+)\)"
     ),
 }
-
-
-def _architecture_in(path: Path) -> str:
-    try:
-        document = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        document = None
-    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-        raise ValueError(f"{path} is not a pathgrad model file: no {FILE_FORMAT!r} format tag")
-    return str(document.get("architecture"))
 
 
 def _rebuild(architecture: str, path: object) -> Module:
@@ -446,8 +440,11 @@ def _as_float(name: str, x: Any) -> float:
     return float(x)
 
 
-def _read_model_file(path: Path, architecture: str, allow_nonfinite: bool) -> dict:
-    """The state in a file written by ``Module.save``, checked; ValueError naming what is wrong."""
+def _read_model_file(
+    path: Path, allow_nonfinite: bool, architecture: str | None = None
+) -> tuple[str, dict]:
+    """(architecture, state) of a file written by ``Module.save``, checked (against
+    ``architecture`` when given); one ValueError naming the file and what is wrong."""
 
     def bad(problem: str) -> ValueError:
         return ValueError(f"{path} is not a pathgrad model file: {problem}")
@@ -456,14 +453,8 @@ def _read_model_file(path: Path, architecture: str, allow_nonfinite: bool) -> di
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise bad("it is not UTF-8 text") from None
-    nonfinite: list[str] = []
-
-    def constant(word: str) -> float:  # NaN, Infinity, -Infinity
-        nonfinite.append(word)
-        return float(word.replace("Infinity", "inf"))
-
     try:
-        document = json.loads(text, parse_int=_integer, parse_constant=constant)
+        document = json.loads(text, parse_int=_integer)  # NaN and Infinity: checked below
     except json.JSONDecodeError as err:
         raise bad(f"not JSON ({err})") from None
     except RecursionError:
@@ -474,10 +465,9 @@ def _read_model_file(path: Path, architecture: str, allow_nonfinite: bool) -> di
         raise bad(
             f"version {document.get('version')!r}; this pathgrad reads version {FILE_VERSION}"
         )
-    if document.get("architecture") != architecture:
-        raise ValueError(
-            f"{path} holds a {document.get('architecture')}, which does not fit this {architecture}"
-        )
+    found = str(document.get("architecture"))
+    if architecture is not None and found != architecture:
+        raise ValueError(f"{path} holds a {found}, which does not fit this {architecture}")
     state = document.get("state")
     if not isinstance(state, dict):
         raise bad("no 'state' mapping of parameter names to numbers")
@@ -486,7 +476,7 @@ def _read_model_file(path: Path, architecture: str, allow_nonfinite: bool) -> di
         raise bad(
             f"non-finite values for {_listing(infinite)}; pass allow_nonfinite=True to load them"
         )
-    return state
+    return found, state
 
 
 def _integer(digits: str) -> int | float:

@@ -59,29 +59,6 @@ BINARY = {
 }
 
 
-def classic_graph() -> tuple[Value, Value, Value, Value, Value]:
-    """e = (a + b)(b + 1) at a = 2, b = 1, the worked example: returns a, b, c, d, e."""
-    a, b = Value(2.0, "a"), Value(1.0, "b")
-    c = a + b
-    d = b + 1
-    e = c * d
-    return a, b, c, d, e
-
-
-def three_by_three(symbols: bool = False) -> tuple[Value, Value, Value]:
-    """(X, Y, Z) of (α+β+γ)(δ+ε+ζ): X fans out through multipliers 2, 3, 5 into Y, and Y through
-    7, 11, 13 into Z; nine paths summing to 310. With ``symbols`` the multipliers are labelled
-    Values α ... ζ, otherwise plain numbers (constants, not nodes)."""
-    numbers = (2, 3, 5, 7, 11, 13)
-    m = [Value(v, s) for v, s in zip(numbers, "αβγδεζ", strict=True)] if symbols else numbers
-    x = Value(1.0, "X")
-    y = m[0] * x + m[1] * x + m[2] * x
-    y.label = "Y"
-    z = m[3] * y + m[4] * y + m[5] * y
-    z.label = "Z"
-    return x, y, z
-
-
 def sympy_derivative(expr: sp.Expr, wrt: sp.Symbol, at: dict, order: int = 1) -> float:
     return float(sp.diff(expr, wrt, order).subs(at).evalf(30))
 

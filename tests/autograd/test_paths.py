@@ -4,7 +4,7 @@ import math
 
 import pytest
 from hypothesis import given, settings
-from oracles import build_dag, classic_graph, dags, three_by_three
+from oracles import build_dag, dags
 
 from autograd import (
     TooManyPathsError,
@@ -15,6 +15,8 @@ from autograd import (
     path_sum,
     reverse_mode,
 )
+from autograd.examples import classic as classic_graph
+from autograd.examples import three_by_three
 
 
 def test_path_sum_of_the_classic_graph_lists_two_paths():

@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
-from oracles import classic_graph
 
 from autograd import Value
+from autograd.examples import classic as classic_graph
 
 
 def test_classic_graph_numbers():

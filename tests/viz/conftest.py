@@ -1,15 +1,9 @@
 import pytest
 
-from autograd import Value
+from autograd import examples
 
 
 @pytest.fixture
 def classic():
-    a, b = Value(2.0, "a"), Value(1.0, "b")
-    c = a + b
-    c.label = "c"
-    d = b + 1
-    d.label = "d"
-    e = c * d
-    e.label = "e"
-    return a, b, c, d, e
+    """a, b, c, d, e of e = (a + b)(b + 1), labelled."""
+    return examples.classic()

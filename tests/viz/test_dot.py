@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from oracles import three_by_three
 
 from autograd import Value
+from autograd.examples import three_by_three
 from viz import (
     GraphTooLargeError,
     describe,

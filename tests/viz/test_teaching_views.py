@@ -5,10 +5,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from oracles import three_by_three
 from PIL import Image
 
 from autograd import Value, reverse_mode, topological_order
+from autograd.examples import three_by_three
 from viz import (
     Diagram,
     describe,
