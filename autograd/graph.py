@@ -95,16 +95,52 @@ def reverse_sweep(
         g = get(node)
         if g is None:
             continue
-        for p, d in edges_of(node):
-            term = d * g
+        for p, term in _terms(node, g, edges_of):
             prev = get(p)
+            if term is None:  # nothing to add, but p is reached: its adjoint is at least 0
+                if prev is None:
+                    adjoints[p] = 0.0
+                continue
             adjoints[p] = term if prev is None else prev + term
             if check:
-                _check_gradient(node, adjoints[p])
+                check_gradient(node, adjoints[p])
     return adjoints
 
 
-def _check_gradient(node: Value, grad: Any) -> None:
+def _terms(node: Value, g: Any, edges_of: Callable[[Value], tuple]) -> list:
+    """(parent, d * g) for each of node's edges, None where it contributes nothing (see
+    ``contributes``)."""
+    pairs = edges_of(node)
+    if getattr(g, "data", g) == 0:  # a zero gradient carries nothing (see ``contributes``)
+        return [(p, d * g if contributes(d, g) else None) for p, d in pairs]
+    if pairs[0][1] is None:  # a custom node (autograd.custom): its own function says
+        from .custom import observed_step
+
+        return observed_step(node, g)
+    return [(p, d * g if contributes(d, g) else None) for p, d in pairs]
+
+
+def contributes(d: Any, g: Any) -> bool:
+    """Whether an edge with local derivative ``d`` adds ``d * g`` to its parent's adjoint (or,
+    in forward mode, to its child's tangent ``g``).
+
+    A product with an exact zero factor is exactly zero: a zero local derivative contributes
+    nothing even when the gradient arriving is infinite or NaN (IEEE's 0 * inf is NaN), and a
+    zero gradient carries nothing through an infinite local derivative. This is PyTorch's
+    convention at a dead relu or a step (their backward selects), applied to every operation, so
+    that ``backward``, ``create_graph``, forward mode, path sums and the traced replay agree on
+    every path. A differentiable zero (a Value worth 0, from ``create_graph``) is kept where the
+    other factor is finite, for the derivatives of the derivative.
+    """
+    dv, gv = getattr(d, "data", d), getattr(g, "data", g)
+    if dv != 0 and gv != 0:  # nan != 0: a NaN carries on
+        return True
+    if dv is d and gv is g:  # plain numbers
+        return False
+    return math.isfinite(dv) and math.isfinite(gv)
+
+
+def check_gradient(node: Value, grad: Any) -> None:
     value = getattr(grad, "data", grad)
     if math.isfinite(value):
         return

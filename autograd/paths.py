@@ -29,7 +29,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .graph import descendants_in, edges, reverse_sweep, topological_order
+from .custom import refuse_in
+from .graph import contributes, descendants_in, edges, reverse_sweep, topological_order
 from .value import Value
 
 
@@ -145,6 +146,7 @@ def path_sum(out: Value, x: Value, max_paths: int = 10_000) -> PathSum:
     if count > max_paths:
         raise TooManyPathsError(count, max_paths)
     on_a_path = set(descendants_in(topological_order(out), [x]))
+    refuse_in(on_a_path, "path_sum")
     paths: list[Path] = []
     trail: list[Edge] = []  # edges from out back towards x
     # Depth-first from out through parents on a path to x, without recursion.
@@ -156,6 +158,8 @@ def path_sum(out: Value, x: Value, max_paths: int = 10_000) -> PathSum:
             product = 1.0
             for edge in chain:
                 product *= edge.local_grad
+            if any(edge.local_grad == 0 for edge in chain):  # a zero factor: exactly 0
+                product = 0.0
             paths.append(Path(chain, product))
             stack.pop()
             if trail:
@@ -190,6 +194,7 @@ def forward_mode(out: Value, x: Value) -> ForwardMode:
     _check(out, x)
     order = topological_order(out)
     below = descendants_in(order, [x])  # the nodes whose tangent can be non-zero
+    refuse_in(below, "forward_mode")
     reached = set(below)
     tangents = dict.fromkeys(order, 0.0)
     tangents[x] = 1.0
@@ -199,7 +204,7 @@ def forward_mode(out: Value, x: Value) -> ForwardMode:
             continue
         total = 0.0
         for p, d in edges(node):
-            if p in reached:
+            if p in reached and contributes(d, tangents[p]):
                 total += d * tangents[p]
                 mults += p is not x  # 1 * d(node)/d(x) is not a multiplication
         tangents[node] = total

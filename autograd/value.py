@@ -6,10 +6,11 @@ import copy
 import math
 import numbers
 import operator
+from collections.abc import Callable
 from typing import Any
 
+from . import custom, ops
 from . import floatmath as fm
-from . import ops
 from .graph import edges, reverse_sweep, topological_order
 from .switches import STATE, is_anomaly_enabled, is_grad_enabled, user_site
 
@@ -56,13 +57,32 @@ class Value:
     # of pairs (0.64; ``python benchmarks/tricks.py``), and fewer objects for the collector.
     # __weakref__: weak references to Values work (as to tensors); detect_anomaly uses them to
     # remember where each node was made without keeping it alive. It costs 8 bytes per node.
+    # __dict__: attributes of the user's own (an optimizer's moments ``p.m``, a drawing tag), as
+    # micrograd's Values take them. The dict is made only when first used: 8 bytes per node.
     __slots__ = (
         "data", "grad", "grad_graph", "label", "_fn", "_const", "_a", "_da", "_b", "_db",
-        "__weakref__",
+        "__weakref__", "__dict__",
     )  # fmt: skip
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(
+        self,
+        data: float,
+        _children: tuple | list | set | frozenset | str = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        """``Value(2.0, "a")`` or ``Value(2.0, label="a")``: a leaf. micrograd's form
+        ``Value(t, (x,), "tanh")`` (a tuple, list or set of one or two Values as the second
+        argument) makes a node of your own whose ``_backward`` you assign (see ``_backward``)."""
         self.data = _real(data)
+        if isinstance(_children, str):  # Value(2.0, "a"): the second argument is the label
+            if label or _op:
+                raise TypeError(
+                    f"Value() takes a label once: got {_children!r} as the second argument "
+                    f"and also _op={_op!r} / label={label!r}; micrograd's form is "
+                    f"Value(data, (children,), op, label=...)"
+                )
+            label, _children = _children, ()
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self.grad = 0.0
@@ -71,6 +91,8 @@ class Value:
         self._fn = ops.LEAF
         self._const = None
         self._a = self._b = None
+        if _children != ():
+            custom.make_custom(self, _children, _op)
 
     @property
     def op(self) -> str:
@@ -129,6 +151,35 @@ class Value:
     def _op(self) -> str:
         """micrograd's name: the operation's text, "" for a leaf (the same as ``op``)."""
         return self._fn.name
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """This node's own step of the chain rule, as micrograd calls it: ``v._backward()`` adds
+        ``d(v)/d(parent) * v.grad`` to each parent's ``.grad``. After ``root.grad = 1.0``,
+        calling it on every node in reverse topological order gives ``backward()``'s numbers
+        (on fresh gradients).
+
+        Assigning a function of your own, micrograd's way, makes this a *custom* node::
+
+            out = Value(t, (x,), "tanh")
+            def _backward():
+                x.grad += (1 - t**2) * out.grad
+            out._backward = _backward
+
+        ``backward()`` and ``grad()`` then run your function for this node (its local
+        derivatives are not known as numbers: diagrams write "custom backward" on its edges;
+        path sums, forward mode, traces and ``create_graph`` refuse it, naming it).
+        """
+        return custom.step_of(self)
+
+    @_backward.setter
+    def _backward(self, fn: Callable[[], None]) -> None:
+        custom.assign(self, fn)
+
+    @property
+    def is_custom(self) -> bool:
+        """Whether this node's backward step is a function of the user's (see ``_backward``)."""
+        return type(self._fn) is custom.CustomOp
 
     @classmethod
     def from_op(
@@ -338,6 +389,8 @@ class Value:
                 twin._da = node._da
             if node._b is not None:
                 twin._db = node._db
+            if node.__dict__:  # the user's own attributes (a custom _backward stays the same)
+                twin.__dict__.update(copy.deepcopy(node.__dict__, memo))
             memo[id(node)] = twin
             twin.grad_graph = None  # set below, once every node of this graph has its twin
         for node in topological_order(self):
@@ -348,9 +401,10 @@ class Value:
     def __copy__(self) -> Value:
         """A new node with the same data, label, gradient and parents."""
         twin = _new(Value)
-        for slot in Value.__slots__[:-1]:
+        for slot in Value.__slots__[:-2]:
             if hasattr(self, slot):
                 setattr(twin, slot, getattr(self, slot))
+        twin.__dict__.update(self.__dict__)
         return twin
 
     def __reduce_ex__(self, protocol: object):
@@ -360,12 +414,14 @@ class Value:
                 "engine's operations); save a model's parameters with state_dict() or "
                 "Module.save, or pickle v.detach() (a leaf with the same data)"
             )
+        if self.__dict__:  # the user's own attributes travel as the pickle's state
+            return (_leaf, (self.data, self.label, self.grad), dict(self.__dict__))
         return (_leaf, (self.data, self.label, self.grad))
 
     # --- history -----------------------------------------------------------------------------
     def detach(self) -> Value:
         """A new leaf with the same data and label, and no history."""
-        return Value(self.data, self.label)
+        return Value(self.data, label=self.label)
 
     def backward(
         self, grad: float = 1.0, create_graph: bool = False, retain_graph: bool | None = None
@@ -385,6 +441,11 @@ class Value:
             raise TypeError(f"retain_graph must be True, False or None, got {retain_graph!r}")
         seed = _seed(grad)
         order = topological_order(self)
+        if custom.MADE and (own := custom.first_in(order)) is not None:
+            if create_graph:
+                raise custom.refusal(own, "backward(create_graph=True)")
+            custom.backward_in_place(self, order, seed)
+            return
         if create_graph or (STATE.switched and is_anomaly_enabled()):
             edges_of = value_edges if create_graph else None
             _store_adjoints(reverse_sweep(order, {self: seed}, edges_of), create_graph)
@@ -393,18 +454,24 @@ class Value:
         # rather than in a dict: half the time of reverse_sweep on a 100k-node chain (0.50,
         # sort included; ``python benchmarks/tricks.py``). tests/autograd/test_sweeps_agree.py
         # checks that both, the anomaly path and create_graph give the same gradients.
+        # A zero factor contributes nothing, even times an infinite or NaN one (PyTorch's
+        # convention at a dead relu; see ``autograd.graph.contributes``).
         for node in order:
             if node._a is not None:
                 node.grad = 0.0
         self.grad += seed
         for node in reversed(order):
             a = node._a
-            if a is not None:
-                g = node.grad
-                a.grad += node._da * g
+            g = node.grad
+            if a is not None and g:
+                d = node._da
+                if d:
+                    a.grad += d * g
                 b = node._b
                 if b is not None:
-                    b.grad += node._db * g
+                    d = node._db
+                    if d:
+                        b.grad += d * g
 
 
 # The functions of one Value, as methods: what the gradviz parser and error messages list.
@@ -437,8 +504,8 @@ def _compared(other: object) -> float:
 
 
 def _leaf(data: float, label: str, grad: float) -> Value:
-    """A leaf as copied or unpickled."""
-    v = Value(data, label)
+    """A leaf as copied or unpickled (its own attributes, if any, are restored by pickle)."""
+    v = Value(data, label=label)
     v.grad = grad
     return v
 
@@ -540,6 +607,8 @@ def _set_edges(v: Value, edges: tuple) -> None:
 
 def value_edges(v: Value) -> tuple:
     """v's ((parent, d), ...) with each local derivative rebuilt as a differentiable Value."""
+    if type(v._fn) is custom.CustomOp:
+        raise custom.refusal(v, "differentiating twice (create_graph, nested grad, hessian)")
     return _edges_of(v, v.parents, VALUE_MATH)
 
 

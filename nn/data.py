@@ -42,10 +42,14 @@ def make_xor(n_samples: int = 4, noise: float = 0.0, seed=None) -> tuple[np.ndar
 
 
 def make_moons(n_samples: int = 100, noise: float = 0.0, seed=None) -> tuple:
-    """Two interleaving half circles (as scikit-learn's): labels 0 (upper) and 1 (lower)."""
+    """Two interleaving half circles, as scikit-learn's: labels 0 (upper) and 1 (lower).
+
+    The same draws in the same order as scikit-learn's ``make_moons(n, noise=noise)``, so that
+    after ``np.random.seed(1337)`` (and with ``seed=None``) it gives the very points of
+    micrograd's demo."""
     n = _count(n_samples, minimum=2)
     rng = generator(seed)
-    n_out, n_in = n // 2 + n % 2, n // 2
+    n_out, n_in = n // 2, n - n // 2
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     X = np.vstack(
         [

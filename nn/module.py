@@ -18,7 +18,7 @@ import numpy as np
 from autograd import Value
 
 from .activations import ACTIVATIONS, Activation, default_init, resolve
-from .init import draw_weights, generator
+from .init import PythonRandom, draw_weights, weight_source
 
 FILE_FORMAT = "pathgrad-module"
 FILE_VERSION = 1
@@ -166,8 +166,10 @@ class Module:
 class Neuron(Module):
     """One unit: g(w·x + b), with ``nin`` weights and a bias.
 
-    Weights are drawn by ``init`` ("uniform", "xavier" or "he"; by default "he" for the
-    rectifiers and "xavier" otherwise) from ``seed``; the bias starts at 0.
+    Weights are drawn by ``init`` ("uniform", "micrograd", "xavier" or "he"; by default "he"
+    for the rectifiers and "xavier" otherwise) from ``seed``; the bias starts at 0.
+    ``init="micrograd"`` draws from Python's ``random`` as micrograd does (see
+    ``nn.init.weight_source``): after ``random.seed(1337)`` it gives micrograd's weights.
     """
 
     def __init__(
@@ -175,12 +177,12 @@ class Neuron(Module):
         nin: int,
         activation: str | Activation | None = "relu",
         init: str | None = None,
-        seed: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | PythonRandom | None = None,
     ) -> None:
         self.nin = _positive_int("nin", nin)
         self.activation_name, self.activation = resolve(activation)
-        rng = generator(seed)
         init = init or default_init(self.activation_name)
+        rng = weight_source(init, seed)
         self.w = [Value(w) for w in draw_weights(init, self.nin, self.nin, rng)]
         self.b = Value(0.0)
         self._label_parameters()
@@ -211,11 +213,11 @@ class Layer(Module):
         nout: int,
         activation: str | Activation | None = "relu",
         init: str | None = None,
-        seed: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | PythonRandom | None = None,
     ) -> None:
         self.nin = _positive_int("nin", nin)
         self.nout = _positive_int("nout", nout)
-        rng = generator(seed)
+        rng = weight_source(init, seed)
         self.neurons = [Neuron(nin, activation, init, rng) for _ in range(self.nout)]
         self.activation_name = self.neurons[0].activation_name
         self._label_parameters()
@@ -247,13 +249,13 @@ class MLP(Module):
         activation: str | Activation | None = "relu",
         output_activation: str | Activation | None = None,
         init: str | None = None,
-        seed: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | PythonRandom | None = None,
     ) -> None:
         self.nin = _positive_int("nin", nin)
         if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or not nouts:
             raise TypeError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
         sizes = [self.nin] + [_positive_int("layer size", n) for n in nouts]
-        rng = generator(seed)
+        rng = weight_source(init, seed)
         last = len(nouts) - 1
         self.layers = [
             Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, init, rng)

@@ -48,8 +48,9 @@ class NodeInfo:
 class EdgeInfo:
     parent: str
     child: str
-    local_grad: float
+    local_grad: float  # nan where ``custom``
     formula: str = ""  # the local derivative in the operands' names: "d" for ∂(c*d)/∂c
+    custom: bool = False  # the child's backward is the user's own function (_backward)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,13 @@ def describe(
         for v in order
     )
     edges = tuple(
-        EdgeInfo(ids[p], ids[v], d, local_formula(v, i, named.name))
+        EdgeInfo(
+            ids[p],
+            ids[v],
+            math.nan if d is None else d,
+            local_formula(v, i, named.name),
+            custom=d is None,
+        )  # fmt: skip
         for v in order
         for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
     )

@@ -240,7 +240,8 @@ def _collapsed(graph: GraphDescription, view: ModelView, show_data: bool, show_g
         child, parent = graph.node(edge.child).value, graph.node(edge.parent).value
         if child in hidden or new_id.get(parent) == new_id.get(child):
             continue
-        edges.append(EdgeInfo(new_id[parent], new_id[child], edge.local_grad, edge.formula))
+        edges.append(EdgeInfo(new_id[parent], new_id[child], edge.local_grad, edge.formula,
+                              custom=edge.custom))  # fmt: skip
         into_loss = bool(loss) and new_id[child] == new_id[loss[-1].value]
         label = line(local_text(graph, i, longest=LONGEST))
         edge_styles.append(EdgeStyle((label,), beside=into_loss))

@@ -10,6 +10,7 @@ COUNT_RULE = (
     "counting one multiplication per product of two numbers, the ×1 of + edges included; "
     "the seed 1 is never multiplied in"
 )
+CUSTOM_BACKWARD = "custom backward"  # an edge whose local derivative is the user's _backward
 WHY_REVERSE = (
     "reverse mode wins on networks: one sweep gives the derivative for every input, while paths "
     "are listed again for each input and their number grows exponentially with depth"
@@ -23,6 +24,8 @@ def local_text(
     just "∂ = 2" where the names would make it longer than ``longest`` characters."""
     edge = graph.edges[i]
     child, parent = symbol(graph.node(edge.child).name), symbol(graph.node(edge.parent).name)
+    if edge.custom:  # the child's backward is a function of the user's
+        return CUSTOM_BACKWARD
     value = number(edge.local_grad)
     if symbolic and edge.formula and edge.formula != value:
         text = f"∂{child}/∂{parent} = {edge.formula} = {value}"

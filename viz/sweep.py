@@ -119,6 +119,14 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
     """The steps of forward mode from ``x`` or reverse mode from the graph's root."""
     if mode not in MODES:
         raise ValueError(f"mode must be 'forward' or 'reverse', got {mode!r}")
+    for edge in graph.edges:
+        if edge.custom:  # a node with a custom _backward: no number to show
+            child = graph.node(edge.child)
+            raise TypeError(
+                f"the {mode} sweep shows each edge's local derivative, and the node "
+                f"{child.name!r} has a backward of your own (_backward) instead of one; "
+                f"draw_graph shows it, or give its derivatives with Value.from_op"
+            )
     out = graph.nodes[-1].value
     out_name = symbol(graph.nodes[-1].name)
     if mode == "reverse":
