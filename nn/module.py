@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import numbers
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.files import atomic_write
 
 from .activations import ACTIVATIONS, Activation, default_init, resolve
 from .init import draw_weights, generator
@@ -108,9 +107,9 @@ class Module:
             p.data = values[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the architecture and parameters to ``path`` as JSON, atomically: the text goes
-        to a temporary file in the same folder, flushed to disk, which then replaces ``path``,
-        so a failure at any point leaves the previous file as it was."""
+        """Write the architecture and parameters to ``path`` as JSON, atomically
+        (``autograd.files.atomic_write``): a failure at any point leaves the previous file as it
+        was, and the file keeps its mode; a symbolic link is written through."""
         named = {id(p) for _, p in self.named_parameters()}
         listed = {id(p) for p in self.parameters()}
         if not named or named != listed:
@@ -126,19 +125,7 @@ class Module:
             "architecture": self.describe(),
             "state": self.state_dict(),
         }
-        text = json.dumps(document, indent=1)
-        path = Path(path)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
+        atomic_write(path, json.dumps(document, indent=1))
 
     def load(self, path: str | os.PathLike, allow_nonfinite: bool = False) -> None:
         """Read parameters written by ``save`` into this module (whose architecture must match).

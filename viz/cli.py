@@ -176,8 +176,8 @@ def run(argv: list[str]) -> int:
         print(f"gradviz: {err}", file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"gradviz: cannot write {err.filename or args.output}: {err.strerror}",
-              file=sys.stderr)  # fmt: skip
+        target = err.filename or args.html or args.animate or args.output  # the file named
+        print(f"gradviz: cannot write {target}: {err.strerror or err}", file=sys.stderr)
         return 1
     shown = f"{written[0]} ... {written[-1]}" if len(written) > 1 else str(written[0])
     print(f"wrote {shown}")

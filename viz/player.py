@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from autograd import Value, count_paths
+from autograd.files import atomic_write
 from autograd.ops import ATOM
 
 from .describe import GraphDescription, describe, number, symbol, written
@@ -99,13 +100,11 @@ class Player:
         )
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (.html), one file with nothing to fetch."""
+        """Write the page to ``path`` (.html), one file with nothing to fetch, atomically."""
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"a player is saved as .html, got {path.name!r}")
-        page = self.html()
-        path.write_text(page, encoding="utf-8")
-        return path
+        return atomic_write(path, self.html())  # the previous page stays whole if writing fails
 
     def _repr_html_(self) -> str:
         # In Jupyter the page runs in an iframe of its own, so that its script and styles stay in

@@ -6,7 +6,6 @@ A ``Diagram`` always has its DOT text; rendering happens only when it is saved o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -14,6 +13,8 @@ import sys
 from pathlib import Path
 
 import graphviz
+
+from autograd.files import atomic_write, atomic_write_all
 
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
@@ -144,17 +145,11 @@ class Diagram:
         return render(self.source, fmt, dpi)
 
     def save(self, path: str | os.PathLike, dpi: float | None = None) -> Path:
-        """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot)."""
+        """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot),
+        atomically: a failure leaves the previous file as it was."""
         path = Path(path)
         data = self.pipe(format_of(path), dpi)  # rendered in full before the file is touched
-        try:
-            path.write_bytes(data)
-        except OSError:
-            with contextlib.suppress(OSError):
-                if path.is_file():
-                    path.unlink()  # no partial file
-            raise
-        return path
+        return atomic_write(path, data)  # the previous file stays whole if writing fails
 
     def render(
         self,
@@ -180,8 +175,8 @@ class Diagram:
         if directory is not None:
             source, picture = Path(directory) / source, Path(directory) / picture
         source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text(self.source, encoding="utf-8")
-        picture.write_bytes(self.pipe(fmt))
+        data = self.pipe(fmt)
+        atomic_write_all({source: self.source, picture: data})
         if cleanup:
             source.unlink()
         if view:
