@@ -235,8 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except UsageError as err:
-        print(f"gradviz: error: {err}", file=sys.stderr)
+        print(f"gradviz: error: {_bounded(str(err))}", file=sys.stderr)
         return 2
+
+
+def _bounded(message: str) -> str:
+    """The message with any run of over 100 characters without a space shortened: an error
+    quotes what was typed, and a megabyte typed is not echoed back."""
+    return re.sub(r"\S{101,}", lambda m: f"{m[0][:60]}… ({len(m[0])} characters)", message)
 
 
 def console() -> None:

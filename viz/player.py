@@ -22,7 +22,7 @@ from .describe import GraphDescription, describe, number, symbol, written
 from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
 from .frames import MAX_MULTIPLES, frames, in_parallel
 from .labels import local_text
-from .render import Diagram, render
+from .render import Diagram, RendererNotFoundError, RenderError, render
 
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
 
@@ -109,8 +109,13 @@ class Player:
     def _repr_html_(self) -> str:
         # In Jupyter the page runs in an iframe of its own, so that its script and styles stay in
         # it and several players on one notebook do not share ids.
+        try:
+            page = self.html()
+        except (RenderError, RendererNotFoundError) as err:  # the reason, not a traceback
+            reason = html.escape(str(err)[:500])
+            return f"<pre>{html.escape(repr(self))}\n(the page could not be drawn: {reason})</pre>"
         return (
-            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" '
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             'style="width:100%;height:640px;border:0" sandbox="allow-scripts"></iframe>'
         )
 

@@ -79,10 +79,13 @@ def render(
             check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
+        name = Path(command[0]).name
+        faster = "" if name.startswith("dot") else (
+            ", or install Graphviz's dot, which is much faster than graphviz-pure"
+        )  # fmt: skip
         raise RenderError(
-            f"{Path(command[0]).name} was stopped after {time_limit:g} s laying out the graph: "
-            f"draw a smaller graph (many edges into or out of one node are the slowest), or "
-            f"install Graphviz's dot, which is much faster than graphviz-pure"
+            f"{name} was stopped after {time_limit:g} s laying out the graph: draw a smaller "
+            f"graph (many edges into or out of one node are the slowest){faster}"
         ) from None
     if done.returncode != 0:
         raise RenderError(
@@ -201,6 +204,10 @@ class Diagram:
             return {"image/svg+xml": self.svg()}
         except RendererNotFoundError:
             return {"text/plain": f"{self.source}\n(to see the picture, {INSTALL_HINT})"}
+        except RenderError as err:  # shown as text with the reason, rather than a traceback
+            reason = str(err) if len(str(err)) <= 500 else str(err)[:500] + "…"
+            shown = self.text or repr(self)
+            return {"text/plain": f"{shown}\n(the picture could not be drawn: {reason})"}
 
     def __repr__(self) -> str:
         lines = self.source.count("\n")
