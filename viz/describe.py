@@ -148,6 +148,7 @@ def local_formula(v: Value, i: int, names: Mapping[Value, str]) -> str:
 
 
 MAX_FORMULA_NAME = 14  # characters: a longer formula makes a box too wide, and v<k> is used
+MAX_SYMBOL = 32  # characters of a name inside ∂-notation (edge labels, rows, captions)
 MAX_OPERAND = 16  # characters of an operand's name in a header's formula
 
 
@@ -237,8 +238,11 @@ def node_names(order: list[Value]) -> dict[Value, str]:
 
 
 def symbol(name: str) -> str:
-    """A node name as it reads inside ∂-notation: compound names get parentheses, ∂(a+b)/∂b."""
-    return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
+    """A node name as it reads inside ∂-notation: compound names get parentheses, ∂(a+b)/∂b;
+    a name longer than ``MAX_SYMBOL`` characters is shortened around "…"."""
+    if len(name) > MAX_SYMBOL:
+        name = name[: MAX_SYMBOL - 9] + "…" + name[-8:]
+    return name if re.fullmatch(r"[\w.…]+", name) else f"({name})"
 
 
 def number(x: float) -> str:

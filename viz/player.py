@@ -19,7 +19,21 @@ from autograd.files import atomic_write
 from autograd.ops import ATOM
 
 from .describe import GraphDescription, describe, number, symbol, written
-from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
+from .dot import (
+    BLUE,
+    HIGHLIGHT_FILL,
+    MAX_TITLE,
+    MAX_TOOLTIP,
+    MUTED,
+    Caption,
+    EdgeStyle,
+    NodeStyle,
+    Scene,
+    build_dot,
+    line,
+    shorten,
+    visible,
+)  # fmt: skip
 from .frames import MAX_MULTIPLES, frames, in_parallel
 from .labels import local_text
 from .render import Diagram, RendererNotFoundError, RenderError, render
@@ -90,9 +104,12 @@ class Player:
             f'<figure class="step" data-step="{i}"{"" if i == 0 else " hidden"}>{svg}</figure>'
             for i, svg in enumerate(svgs)
         )
-        data = {"chapters": [name for name, _ in steps], "texts": [d.text for _, d in steps]}
+        texts = [visible(d.text) for _, d in steps]
+        data = {"chapters": [name for name, _ in steps], "texts": texts}
+        title = visible(self.title)
         return PAGE.format(
-            title=html.escape(self.title),
+            title=html.escape(shorten(title, MAX_TITLE)),
+            full_title=html.escape(shorten(title, MAX_TOOLTIP), quote=True),
             last=len(steps) - 1,
             figures=figures,
             data=_script_json(data),
@@ -207,12 +224,13 @@ body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
 #slider {{ flex: 1; }}
 #chapter {{ font-weight: bold; }}
 #caption {{ font-size: 1.2em; min-height: 1.5em; }}
+h1, #caption {{ overflow-wrap: anywhere; }}
 figure.step {{ margin: 0; overflow-x: auto; }}
 figure.step svg {{ max-width: 100%; height: auto; }}
 </style>
 </head>
 <body>
-<h1>{title}</h1>
+<h1 title="{full_title}">{title}</h1>
 <div id="controls">
 <button id="prev" title="previous step (left arrow)">previous</button>
 <button id="play" title="play or pause (space)">play</button>
