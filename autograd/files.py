@@ -52,10 +52,11 @@ def atomic_write_all(files: Mapping[str | os.PathLike, Data]) -> list[Path]:
     staged: list[tuple[str, Path, Path]] = []  # (temporary file, target, path asked for)
     folders: dict[Path, str] = {}  # target folder -> its temporary folder (several files)
     current = paths[0] if paths else None
+    for folder in dict.fromkeys(target.parent for target in targets):
+        _sweep(folder)
     try:
         for path, target, data in zip(paths, targets, files.values(), strict=True):
             current = path
-            _sweep(target.parent)
             if len(paths) == 1:
                 where = str(target.parent)
             else:

@@ -158,7 +158,7 @@ def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", comp
     parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
     op = v._fn
     template = op.template
-    if compact:
+    if compact and (op.precedence != ops.ATOM or op in ops.FUNCTIONS):  # not from_op's names
         if op is ops.POW_CONST and v._const in (2, 3):
             template = "{x}²" if v._const == 2 else "{x}³"
         template = template.replace(" * ", "·").replace(" ** ", "^").replace(" ", "")

@@ -1,5 +1,6 @@
 """Labels and operation names are text: never a template, drawn as written, bounded in size."""
 
+import importlib
 import re
 import subprocess
 
@@ -29,7 +30,7 @@ VIEWS = [
 ]
 
 
-@pytest.mark.parametrize("op", ["{", "}", "{0}", "{x.__class__}", "{x}"])
+@pytest.mark.parametrize("op", ["{", "}", "{0}", "{x.__class__}", "{x}", "my op"])
 def test_an_operation_name_is_drawn_as_written(op):
     x = Value(1.0, "x")
     y = Value.from_op(2.0, [x], [3.0], op=op) * 1.0
@@ -111,3 +112,18 @@ def test_gradviz_does_not_echo_a_megabyte_back(capsys):
         err = capsys.readouterr().err
         assert len(err) < 1000
         assert "gradviz: error:" in err
+
+
+def test_a_render_error_in_the_players_display_shows_the_reason(monkeypatch):
+    player_module = importlib.import_module("viz.player")
+
+    def fails(*args, **kwargs):
+        raise RenderError("dot was stopped after 60 s laying out the graph")
+
+    a = Value(2.0, "a")
+    out = a * a
+    page = player(out, a)
+    monkeypatch.setattr(player_module, "render", fails)
+    shown = page._repr_html_()
+    assert shown.startswith("<pre>")
+    assert "could not be drawn: dot was stopped after 60 s" in shown
