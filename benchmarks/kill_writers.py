@@ -2,9 +2,9 @@
 
 For each writer (a checkpoint, a picture, a player page, a GIF) a child process writes the same
 file over and over, each time with new content; it is killed with SIGKILL after a random delay,
-``--rounds`` times (50 by default). After every kill the file must be a complete file of its
-kind (the checkpoint loads, the SVG and the page parse to their last tag, the GIF decodes every
-frame). Temporary files a killed child leaves are counted; a child that finishes cleanly must
+``--rounds`` times (50 by default); "mid-write" counts the kills that came while its temporary
+file existed. After every kill the file must be a complete file of its kind (the checkpoint
+loads, the SVG parses as XML, the page ends with its </html>, the GIF decodes every frame). Temporary files a killed child leaves are counted; a child that finishes cleanly must
 leave none, and the next write sweeps the killed ones once they are a minute old.
 
     python benchmarks/kill_writers.py [--rounds 50] [--writers checkpoint,picture,page,gif]
@@ -100,7 +100,8 @@ def temporaries(folder: Path) -> list[Path]:
 def run(kind: str, rounds: int, seed: int = 0) -> dict[str, int]:
     """Kill the writer ``rounds`` times; the counts of what was seen."""
     rng = random.Random(seed)
-    counts = {"kills": 0, "broken": 0, "left by kills": 0, "left after clean exits": 0}
+    counts = {"kills": 0, "mid-write": 0, "broken": 0, "left by kills": 0,
+              "left after clean exits": 0}  # fmt: skip
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         path = folder / WRITERS[kind]
@@ -114,7 +115,9 @@ def run(kind: str, rounds: int, seed: int = 0) -> dict[str, int]:
             time.sleep(rng.uniform(0.0, 0.4))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-            counts["kills"] += 1
+            counts["kills"] += 1  # mid-write: its temporary file was there when it died
+            mine = f"{TEMPORARY_PREFIX}{proc.pid}-"
+            counts["mid-write"] += any(p.name.startswith(mine) for p in temporaries(folder))
             counts["broken"] += not whole(kind, path)
         counts["left by kills"] = len(temporaries(folder))
         hour_ago = time.time() - 3600
