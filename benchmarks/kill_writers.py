@@ -4,8 +4,9 @@ For each writer (a checkpoint, a picture, a player page, a GIF) a child process 
 file over and over, each time with new content; it is killed with SIGKILL after a random delay,
 ``--rounds`` times (50 by default); "mid-write" counts the kills that came while its temporary
 file existed. After every kill the file must be a complete file of its kind (the checkpoint
-loads, the SVG parses as XML, the page ends with its </html>, the GIF decodes every frame). Temporary files a killed child leaves are counted; a child that finishes cleanly must
-leave none, and the next write sweeps the killed ones once they are a minute old.
+loads, the SVG parses as XML, the page ends with its </html>, the GIF decodes every frame).
+Temporary files a killed child leaves are counted; a child that finishes cleanly must leave
+none, and the next write sweeps the killed ones once they are a minute old.
 
     python benchmarks/kill_writers.py [--rounds 50] [--writers checkpoint,picture,page,gif]
 
