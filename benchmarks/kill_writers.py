@@ -1,8 +1,9 @@
 """``kill -9`` during each writer: the previous file is whole every time.
 
 For each writer (a checkpoint, a picture, a player page, a GIF) a child process writes the same
-file over and over, each time with new content; it is killed with SIGKILL after a random delay,
-``--rounds`` times (50 by default); "mid-write" counts the kills that came while its temporary
+file over and over, each time with new content; it is killed with SIGKILL ``--rounds`` times (50 by
+default), every other time at a random moment and otherwise while it writes (just after its
+temporary file appears); "mid-write" counts the kills that came while its temporary
 file existed. After every kill the file must be a complete file of its kind (the checkpoint
 loads, the SVG parses as XML, the page ends with its </html>, the GIF decodes every frame).
 Temporary files a killed child leaves are counted; a child that finishes cleanly must leave
@@ -98,6 +99,14 @@ def temporaries(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
 
 
+def _await_temporary(folder: Path, pid: int, deadline: float) -> None:
+    mine = f"{TEMPORARY_PREFIX}{pid}-"
+    while time.monotonic() < deadline:
+        if any(e.name.startswith(mine) for e in os.scandir(folder)):
+            return
+        time.sleep(0.0002)
+
+
 def run(kind: str, rounds: int, seed: int = 0) -> dict[str, int]:
     """Kill the writer ``rounds`` times; the counts of what was seen."""
     rng = random.Random(seed)
@@ -109,11 +118,15 @@ def run(kind: str, rounds: int, seed: int = 0) -> dict[str, int]:
         first = child(kind, path, 1)
         first.communicate(timeout=120)
         assert first.returncode == 0 and whole(kind, path), f"{kind}: the first write failed"
-        for _ in range(rounds):
+        for r in range(rounds):
             proc = child(kind, path, -1)
             assert proc.stdout is not None
             proc.stdout.readline()  # "ready": the writing starts now
-            time.sleep(rng.uniform(0.0, 0.4))
+            if r % 2:  # at a random moment
+                time.sleep(rng.uniform(0.0, 0.4))
+            else:  # once its temporary file is there, at a random moment of writing it
+                _await_temporary(folder, proc.pid, time.monotonic() + 20)
+                time.sleep(rng.uniform(0.0, 0.002))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             counts["kills"] += 1  # mid-write: its temporary file was there when it died

@@ -173,7 +173,7 @@ def run(argv: list[str]) -> int:
         else:
             written = [diagram.save(Path(args.output))]
     except (RendererNotFoundError, RenderError) as err:
-        print(f"gradviz: {err}", file=sys.stderr)
+        print(f"gradviz: {_bounded(str(err))}", file=sys.stderr)
         return 1
     except OSError as err:
         target = err.filename or args.html or args.animate or args.output  # the file named
