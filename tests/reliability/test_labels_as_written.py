@@ -5,6 +5,8 @@ import re
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
 from viz import (
@@ -18,6 +20,7 @@ from viz import (
 )
 from viz import render as render_module
 from viz.cli import main
+from viz.dot import escape
 from viz.expr import ParseError, parse
 from viz.render import Diagram, RenderError
 
@@ -40,6 +43,16 @@ def test_an_operation_name_is_drawn_as_written(op):
         assert f"{op}(x)" in source
         assert "&lt;class" not in source  # not substituted: <class 'str'>
     assert explain(y, x).startswith("∂")
+
+
+@given(op=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+                  min_size=1, max_size=20))  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_any_operation_name_is_text_in_every_formula(op):
+    x = Value(1.0, "x")
+    y = Value.from_op(2.0, [x], [3.0], op=op) * 1.0
+    y.backward()
+    assert escape(f"{op}(x)") in draw_reverse(y).source
 
 
 def test_bidirectional_controls_are_shown_as_escapes():
