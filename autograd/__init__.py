@@ -4,6 +4,7 @@ Every operation records its parents and the local derivative on each edge; ``bac
 the chain rule in reverse topological order. The same derivative can also be computed as a sum
 over paths, or by forward mode (``autograd.paths``), and through a functional API
 (``grad``, ``value_and_grad``, ``hessian``) that nests for higher derivatives.
+``autograd.files.atomic_write`` writes a file whole or not at all (every file nn and viz write).
 """
 
 __version__ = "0.1.0"  # the version of pathgrad: nn and viz report the same

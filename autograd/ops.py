@@ -164,10 +164,12 @@ POW_CONST = Op(  # x ** c: d/dx = c x^(c-1)
     POWER,
     batched=am.pow,
 )
-RPOW_CONST = Op(  # c ** x: d/dx = c^x log c, and 0 for c == 0 as for a ** b with a == 0
-    "**",
+RPOW_CONST = Op(  # c ** x: d/dx = c^x log c; for c == 0 as a ** b with a == 0 (PyTorch's rule):
+    "**",  # 0 where x >= 0 (0 * -inf), and inf * log 0 = -inf where x < 0
     lambda x, c: fm.pow(c, x),
-    lambda m, a, b, out, c: 0.0 if c == 0 else out * fm.log(c),
+    lambda m, a, b, out, c: (
+        out * fm.log(c) if c != 0 else m.select(m.data(a) >= 0, 0.0, lambda: out * fm.log(c))
+    ),
     "{c} ** {x}",
     "{out}·log {c}",
     POWER,
@@ -229,7 +231,7 @@ SOFTPLUS = Op(
 GAUSSIAN = Op(
     "gaussian",
     lambda x: fm.exp(-x * x),
-    lambda m, a, b, out, c: -2.0 * a * out,
+    lambda m, a, b, out, c: -2.0 * (a * out),  # x·out first: 0, not -inf·0, at x = ±1e308
     derivative="-2·{x}·{out}",
     batched=lambda x: am.exp(-x * x),
 )

@@ -221,7 +221,7 @@ class Value:
         v = _new(Value)
         v.data, v.grad, v.grad_graph, v.label = _real(data), 0.0, None, ""
         v._fn, v._const, v._a, v._b = (
-            ops.Op(op, None, None, template=f"{op}({args})"),
+            ops.Op(op, None, None, template=f"{_literal(op)}({args})"),
             None,
             None,
             None,
@@ -656,6 +656,11 @@ def _bad_operand(symbol: str, other: object) -> TypeError:
         f"unsupported operand for {symbol}: a Value combines with Values, int, float or NumPy "
         f"real scalars, got {type(other).__name__} {other!r}"
     )
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text inside a ``str.format`` template: a name is never a template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _parameter(name: str, x: object) -> float:

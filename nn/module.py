@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import numbers
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.files import atomic_write
 
 from .activations import ACTIVATIONS, Activation, default_init, resolve
 from .init import PythonRandom, draw_weights, weight_source
@@ -52,9 +51,18 @@ class Module:
         """(name, parameter) pairs in a stable order, e.g. ``("layers.0.neurons.1.w.0", w)``.
 
         Parameters are found among the attributes: Values, Modules, and lists, tuples and dicts
-        of them (a dict's keys become part of the names)."""
+        of them (a dict's keys become part of the names). Two parameters that would get the
+        same name (a dict key "0.1" beside a dict under key "0" holding "1") raise ValueError."""
+        seen: set[str] = set()
         for attr, obj in vars(self).items():
-            yield from _named(f"{prefix}{attr}", obj)
+            for name, p in _named(f"{prefix}{attr}", obj):
+                if name in seen:
+                    raise ValueError(
+                        f"two parameters of {type(self).__name__} are named {_quoted(name)}: "
+                        f"rename a key or attribute so that every name is different"
+                    )
+                seen.add(name)
+                yield name, p
 
     def _label_parameters(self) -> None:
         """Label every parameter with its ``short_name`` (what nn's modules do when made)."""
@@ -108,9 +116,9 @@ class Module:
             p.data = values[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the architecture and parameters to ``path`` as JSON, atomically: the text goes
-        to a temporary file in the same folder, flushed to disk, which then replaces ``path``,
-        so a failure at any point leaves the previous file as it was."""
+        """Write the architecture and parameters to ``path`` as JSON, atomically
+        (``autograd.files.atomic_write``): a failure at any point leaves the previous file as it
+        was, and the file keeps its mode; a symbolic link is written through."""
         named = {id(p) for _, p in self.named_parameters()}
         listed = {id(p) for p in self.parameters()}
         if not named or named != listed:
@@ -126,19 +134,7 @@ class Module:
             "architecture": self.describe(),
             "state": self.state_dict(),
         }
-        text = json.dumps(document, indent=1)
-        path = Path(path)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
+        atomic_write(path, json.dumps(document, indent=1))
 
     def load(self, path: str | os.PathLike, allow_nonfinite: bool = False) -> None:
         """Read parameters written by ``save`` into this module (whose architecture must match).
@@ -376,35 +372,57 @@ def load(path: str | os.PathLike, allow_nonfinite: bool = False) -> Module:
     ``Layer`` or ``MLP`` with one of nn's activations (for another module, make it and call its
     own ``load``)."""
     architecture, state = _read_model_file(Path(path), allow_nonfinite)
-    model = _rebuild(architecture, path)
+    model = _rebuild(architecture, path, len(state))
     model._load_checked(path, state)
     return model
 
 
+# ASCII digits only (re.ASCII): "٣" is not a size.
 _ARCHITECTURES = {
-    "Neuron": re.compile(r"Neuron\((\d+), activation=(\w+)\)"),
-    "Layer": re.compile(r"Layer\((\d+), (\d+), activation=(\w+)\)"),
+    "Neuron": re.compile(r"Neuron\((\d+), activation=(\w+)\)", re.ASCII),
+    "Layer": re.compile(r"Layer\((\d+), (\d+), activation=(\w+)\)", re.ASCII),
     "MLP": re.compile(
-        r"MLP\((\d+), \[(\d+(?:, \d+)*)\], activation=(\w+), output_activation=(\w+)\)"
+        r"MLP\((\d+), \[(\d+(?:, \d+)*)\], activation=(\w+), output_activation=(\w+)\)",
+        re.ASCII,
     ),
 }
 
 
-def _rebuild(architecture: str, path: object) -> Module:
+def _rebuild(architecture: str, path: object, numbers: int) -> Module:
+    """The module ``architecture`` describes, once the file's count of ``numbers`` is the
+    count of parameters it has: what a file claims is checked before anything is allocated."""
     for kind, pattern in _ARCHITECTURES.items():
         m = pattern.fullmatch(architecture)
         if not m or not all(a in ACTIVATIONS for a in m.groups() if not a[0].isdigit()):
             continue
+        digits = [m[1]] + (m[2].split(", ") if kind != "Neuron" else [])
+        if any(len(n) > 18 for n in digits):
+            raise ValueError(f"{path} holds a {_quoted(architecture)}, whose sizes are too large")
+        sizes = [int(n) for n in digits]
+        expected = _parameter_count(kind, sizes)
+        if expected != numbers:
+            raise ValueError(
+                f"{path} holds a {_quoted(architecture)}, which has {expected} parameters, and "
+                f"{numbers} numbers: the file is damaged or was edited"
+            )
         if kind == "Neuron":
-            return Neuron(int(m[1]), m[2], seed=0)
+            return Neuron(sizes[0], m[2], seed=0)
         if kind == "Layer":
-            return Layer(int(m[1]), int(m[2]), m[3], seed=0)
-        sizes = [int(n) for n in m[2].split(", ")]
-        return MLP(int(m[1]), sizes, m[3], m[4], seed=0)
+            return Layer(sizes[0], sizes[1], m[3], seed=0)
+        return MLP(sizes[0], sizes[1:], m[3], m[4], seed=0)
     raise ValueError(
-        f"{path} holds a {architecture}, which nn.load cannot rebuild (it rebuilds Neuron, Layer "
-        f"and MLP with nn's activations): make the module and call its load(path)"
+        f"{path} holds a {_quoted(architecture)}, which nn.load cannot rebuild (it rebuilds "
+        f"Neuron, Layer and MLP with nn's activations): make the module and call its load(path)"
     )
+
+
+def _parameter_count(kind: str, sizes: list[int]) -> int:
+    """How many parameters a Neuron(nin), Layer(nin, nout) or MLP(nin, [n1, n2, ...]) has."""
+    if kind == "Neuron":
+        return sizes[0] + 1
+    if kind == "Layer":
+        return sizes[1] * (sizes[0] + 1)
+    return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:], strict=False))
 
 
 _TORCH_ACTIVATIONS = {
@@ -455,21 +473,26 @@ def _read_model_file(
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise bad("it is not UTF-8 text") from None
-    try:
-        document = json.loads(text, parse_int=_integer)  # NaN and Infinity: checked below
+    try:  # NaN and Infinity: checked below
+        document = json.loads(text, parse_int=_integer, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
         raise bad(f"not JSON ({err})") from None
+    except _DuplicateKeyError as err:
+        raise bad(f"the key {_quoted(str(err))} appears twice in one object") from None
     except RecursionError:
         raise bad("its JSON is nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         raise bad(f"no {FILE_FORMAT!r} format tag")
     if document.get("version") != FILE_VERSION:
         raise bad(
-            f"version {document.get('version')!r}; this pathgrad reads version {FILE_VERSION}"
+            f"version {_quoted(repr(document.get('version')))}; this pathgrad reads version "
+            f"{FILE_VERSION}"
         )
     found = str(document.get("architecture"))
     if architecture is not None and found != architecture:
-        raise ValueError(f"{path} holds a {found}, which does not fit this {architecture}")
+        raise ValueError(
+            f"{path} holds a {_quoted(found)}, which does not fit this {_quoted(architecture)}"
+        )
     state = document.get("state")
     if not isinstance(state, dict):
         raise bad("no 'state' mapping of parameter names to numbers")
@@ -479,6 +502,27 @@ def _read_model_file(
             f"non-finite values for {_listing(infinite)}; pass allow_nonfinite=True to load them"
         )
     return found, state
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object names a key twice (json keeps the last one; a checkpoint may not)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return document
+
+
+def _quoted(text: str, most: int = 200) -> str:
+    """``text``, or its first ``most`` characters and how long it is: an error message quotes
+    a bounded part of what a file or a user gave."""
+    return text if len(text) <= most else f"{text[:most]}... ({len(text)} characters)"
 
 
 def _integer(digits: str) -> int | float:
@@ -492,7 +536,7 @@ def _is_real(x: object) -> bool:
 
 
 def _listing(items: list[str], most: int = 6) -> str:
-    shown = ", ".join(items[:most])
+    shown = ", ".join(_quoted(item, 80) for item in items[:most])
     return shown + (f", ... ({len(items) - most} more)" if len(items) > most else "")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import numbers
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,9 +118,8 @@ def fit(
     losses mse, l1, hinge and binary cross-entropy with logits (their structure does not depend
     on the data; the trace is checked on a second sample).
 
-    Python's cyclic garbage collector is paused while training (and restored after): the
-    graphs are freed by reference counting alone, and the collector's scans cost more than half
-    of each step.
+    Python's cyclic garbage collector stays on while training, tuned (``gc.freeze()`` and a
+    higher threshold, restored after) so that its scans of the live graph cost little.
     """
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -146,7 +146,7 @@ def fit(
     rng = generator(seed)
     history = History()
     bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
-    with _cyclic_collector_paused():
+    with _collector_tuned():
         for _epoch in bar:
             size = batch_size or len(X)
             losses, weights, correct = [], [], []
@@ -244,22 +244,49 @@ def _positive_int(n: object) -> bool:
     return not isinstance(n, bool) and isinstance(n, numbers.Integral) and int(n) >= 1
 
 
+class _Collector:
+    lock = threading.Lock()
+    users = 0  # fits running now
+    thresholds = gc.get_threshold()  # as they were before the first of them started
+    froze = False  # whether the first froze the live objects (not if the program had)
+
+
+YOUNG_THRESHOLD = 100_000  # net allocations between two collections of the youngest generation
+
+
 @contextlib.contextmanager
-def _cyclic_collector_paused():
-    """Python's cyclic garbage collector off while training, as it was before afterwards.
+def _collector_tuned():
+    """Python's cyclic garbage collector left on while training, tuned so that it costs little,
+    and as it was afterwards.
 
     A training step's graph holds no reference cycles, so reference counting frees it; the
-    collector would only scan the tens of thousands of live nodes again and again, which took
-    60% of each step (30 steps of MLP(2, [16, 16, 1]) on 80 points: 5.3 s with it, 2.1 s
-    without; ``benchmarks/training.py`` measures a step).
+    collector would only scan the tens of thousands of live nodes again and again (60% of each
+    step of MLP(2, [16, 16, 1]) on 80 points). ``gc.freeze()`` moves every object alive when
+    training starts (the model, the data, the rest of the program) to a generation the collector
+    never scans, and the youngest generation's threshold is raised from 700 to 100,000 net
+    allocations, so that a step's short-lived nodes rarely start a collection. The collector
+    still runs, so reference cycles made meanwhile (by another thread, or by a loss function)
+    are freed. The first fit to start tunes and the last to end restores (fits in threads).
+    Measured on 3-step fits of that model on 100 points, interleaved in one process: 158 ms a
+    step tuned, 156 ms with the collector off (what fit did before), 207 ms left as it was.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    with _Collector.lock:
+        if _Collector.users == 0:
+            _Collector.thresholds = young, *older = gc.get_threshold()
+            _Collector.froze = gc.get_freeze_count() == 0
+            if _Collector.froze:
+                gc.freeze()
+            gc.set_threshold(max(young, YOUNG_THRESHOLD), *older)
+        _Collector.users += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _Collector.lock:
+            _Collector.users -= 1
+            if _Collector.users == 0:
+                gc.set_threshold(*_Collector.thresholds)
+                if _Collector.froze:
+                    gc.unfreeze()
 
 
 def evaluate(

@@ -173,11 +173,11 @@ def run(argv: list[str]) -> int:
         else:
             written = [diagram.save(Path(args.output))]
     except (RendererNotFoundError, RenderError) as err:
-        print(f"gradviz: {err}", file=sys.stderr)
+        print(f"gradviz: {_bounded(str(err))}", file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"gradviz: cannot write {err.filename or args.output}: {err.strerror}",
-              file=sys.stderr)  # fmt: skip
+        target = err.filename or args.html or args.animate or args.output  # the file named
+        print(f"gradviz: cannot write {target}: {err.strerror or err}", file=sys.stderr)
         return 1
     shown = f"{written[0]} ... {written[-1]}" if len(written) > 1 else str(written[0])
     print(f"wrote {shown}")
@@ -235,8 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except UsageError as err:
-        print(f"gradviz: error: {err}", file=sys.stderr)
+        print(f"gradviz: error: {_bounded(str(err))}", file=sys.stderr)
         return 2
+
+
+def _bounded(message: str) -> str:
+    """The message with any run of over 100 characters without a space shortened: an error
+    quotes what was typed, and a megabyte typed is not echoed back."""
+    return re.sub(r"\S{101,}", lambda m: f"{m[0][:60]}… ({len(m[0])} characters)", message)
 
 
 def console() -> None:

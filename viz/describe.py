@@ -155,6 +155,7 @@ def local_formula(v: Value, i: int, names: Mapping[Value, str]) -> str:
 
 
 MAX_FORMULA_NAME = 14  # characters: a longer formula makes a box too wide, and v<k> is used
+MAX_SYMBOL = 32  # characters of a name inside ∂-notation (edge labels, rows, captions)
 MAX_OPERAND = 16  # characters of an operand's name in a header's formula
 
 
@@ -164,7 +165,7 @@ def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", comp
     parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
     op = v._fn
     template = op.template
-    if compact:
+    if compact and (op.precedence != ops.ATOM or op in ops.FUNCTIONS):  # not from_op's names
         if op is ops.POW_CONST and v._const in (2, 3):
             template = "{x}²" if v._const == 2 else "{x}³"
         template = template.replace(" * ", "·").replace(" ** ", "^").replace(" ", "")
@@ -244,8 +245,11 @@ def node_names(order: list[Value]) -> dict[Value, str]:
 
 
 def symbol(name: str) -> str:
-    """A node name as it reads inside ∂-notation: compound names get parentheses, ∂(a+b)/∂b."""
-    return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
+    """A node name as it reads inside ∂-notation: compound names get parentheses, ∂(a+b)/∂b;
+    a name longer than ``MAX_SYMBOL`` characters is shortened around "…"."""
+    if len(name) > MAX_SYMBOL:
+        name = name[: MAX_SYMBOL - 9] + "…" + name[-8:]
+    return name if re.fullmatch(r"[\w.…]+", name) else f"({name})"
 
 
 def number(x: float) -> str:

@@ -39,13 +39,50 @@ HIGHLIGHT_FILL = "#FFF1B8"
 CELL = ' COLOR="#8A8A8A"'  # the cells' own border colour: the table's outline may be invisible
 
 
+# Bidirectional controls reorder the text around them (U+202E shows "abc" as "cba"): a label
+# holding one is drawn with it as a visible escape, as it was typed.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_INVISIBLE = BIDI_CONTROLS | {"\ufffe", "\uffff"}
+MAX_NAME = 60  # characters of a name in a node's header (the full name is the node's tooltip)
+MAX_TITLE = 120  # characters of a title
+MAX_TEXT = 120  # characters of a run of text: an edge label's line, a row
+MAX_CAPTION = 240  # characters of a caption
+MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters that XML cannot carry (control characters but the newline,
+    surrogates) and the bidirectional controls written as visible escapes: \\x07, \\u202e."""
+    return "".join(_code(ch) if _hidden(ch) else ch for ch in text)
+
+
+def _hidden(ch: str) -> bool:
+    return ch in _INVISIBLE or ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs")
+
+
+def _code(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+
+
+def shorten(text: str, most: int) -> str:
+    """``text``, or its start and end around "…" in ``most`` characters: a long name stays
+    recognisable and a picture stays a picture ("a_very_long_name" -> "a_very…name")."""
+    if len(text) <= most:
+        return text
+    tail = most // 3
+    return text[: most - 1 - tail] + "…" + text[len(text) - tail :]
+
+
 def escape(text: str) -> str:
     """Text made safe for a Graphviz HTML-like label and for the SVG it becomes.
 
     Markup characters become entities; a newline becomes a line break; characters that XML cannot
-    carry (control characters, surrogates) are shown as visible escapes like \\x07; a backslash is
-    doubled, since Graphviz expands \\N, \\G and the like even inside HTML-like labels (and
-    even when written as an entity).
+    carry (control characters, surrogates) and bidirectional controls (U+202E) are shown as
+    visible escapes like \\x07 and \\u202e (``visible``); a backslash is doubled, since
+    Graphviz expands \\N, \\G and the like even inside HTML-like labels (and even when
+    written as an entity).
     """
     out = []
     for ch in text:
@@ -53,8 +90,8 @@ def escape(text: str) -> str:
             out.append("<BR/>")
         elif ch == "\\":
             out.append("\\\\")
-        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+        elif _hidden(ch):
+            out.append(_code(ch))
         else:
             out.append(html.escape(ch, quote=True))
     return "".join(out)
@@ -118,7 +155,8 @@ class Caption:
     @classmethod
     def fitting(cls, text: str, every: Sequence[str]) -> Caption:
         """``text`` in a box wide enough for the longest of ``every`` caption of a sequence."""
-        return cls(text, max(280, int(6.6 * max(map(len, every), default=0)) + 16))
+        longest = min(max(map(len, every), default=0), MAX_CAPTION)
+        return cls(text, max(280, int(6.6 * longest) + 16))
 
 
 @dataclass(frozen=True)
@@ -163,7 +201,8 @@ def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
     dot.attr("node", shape="plain", fontname="Helvetica", fontsize="12")
     dot.attr("edge", fontname="Helvetica", fontsize="11", color=INK, arrowsize="0.8")
     if title:
-        dot.attr(label=f"<<B>{escape(title)}</B>>", labelloc="t", labeljust="l", fontsize="14")
+        dot.attr(label=f"<<B>{escape(shorten(title, MAX_TITLE))}</B>>", labelloc="t",
+                 labeljust="l", fontsize="14")  # fmt: skip
     return dot
 
 
@@ -183,7 +222,7 @@ def build_dot(scene: Scene) -> str:
         _add_cluster(dot, f"cluster_{i}", cluster, graph, scene, placed)
     for node in graph.nodes:
         if node.id not in placed:
-            dot.node(node.id, label=_node_label(node, scene))
+            dot.node(node.id, **_node_label(node, scene))
     for constant in scene.constants:
         if constant.id not in placed:
             _add_constant(dot, constant, scene)
@@ -212,13 +251,14 @@ def build_dot(scene: Scene) -> str:
 
 def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: set) -> None:
     with dot.subgraph(name=name) as box:
-        box.attr(label=f"<{escape(cluster.label)}>", labeljust="l", style="rounded,dashed",
-                 color=MUTED, fontcolor=INK, fontsize="12", margin="6")  # fmt: skip
+        box.attr(label=f"<{escape(shorten(cluster.label, MAX_TITLE))}>", labeljust="l",
+                 style="rounded,dashed", color=MUTED, fontcolor=INK, fontsize="12",
+                 margin="6")  # fmt: skip
         for i, inner in enumerate(cluster.clusters):
             _add_cluster(box, f"{name}_{i}", inner, graph, scene, placed)
         for node_id in cluster.nodes:
             node = graph.node(node_id)
-            box.node(node_id, label=_node_label(node, scene))
+            box.node(node_id, **_node_label(node, scene))
             placed.add(node_id)
         for constant in scene.constants:  # beside the operation it enters
             if constant.child in cluster.nodes:
@@ -226,8 +266,15 @@ def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: 
                 placed.add(constant.id)
 
 
-def _node_label(node: NodeInfo, scene: Scene) -> str:
-    return node_table(node, scene.nodes.get(node.id, NodeStyle()), 2 if scene.compact else 4)
+def _node_label(node: NodeInfo, scene: Scene) -> dict[str, str]:
+    """The node's attributes: its table, and its full name as a tooltip where it is shortened."""
+    attrs = {"label": node_table(node, scene.nodes.get(node.id, NodeStyle()),
+                                 2 if scene.compact else 4)}  # fmt: skip
+    if len(node.name) > MAX_NAME or len(node.op) > MAX_NAME:
+        full = f"{node.name} = {node.op}" if node.op else node.name
+        # Graphviz reads a tooltip's backslashes twice: four of them draw one.
+        attrs["tooltip"] = visible(shorten(full, MAX_TOOLTIP)).replace("\\", "\\" * 4)
+    return attrs
 
 
 def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
@@ -244,7 +291,7 @@ def markup(spans: Line) -> str:
     for span in spans:
         # Spaces at the ends of a run become no-break spaces: SVG viewers drop ordinary ones
         # between runs of different styles ("e = *" would show as "e= *").
-        text = escape(_keep_end_spaces(span.text))
+        text = escape(_keep_end_spaces(shorten(span.text, MAX_TEXT)))
         if span.bold:
             text = f"<B>{text}</B>"
         colour = BACKGROUND if span.hidden else span.colour
@@ -266,9 +313,9 @@ def _keep_end_spaces(text: str) -> str:
 def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
     fill = style.fill or (LEAF_FILL if node.leaf else OP_FILL)
     ink = MUTED if style.muted else ""
-    head = [Span(node.name, ink, bold=True)]
+    head = [Span(shorten(node.name, MAX_NAME), ink, bold=True)]
     if node.op or node.leaf:
-        head.append(Span(f" = {node.op}" if node.op else " (leaf)", ink))
+        head.append(Span(f" = {shorten(node.op, MAX_NAME)}" if node.op else " (leaf)", ink))
     columns = 2 if style.badge else max(map(len, style.table), default=1)
     span = f' COLSPAN="{columns}"' if columns > 1 else ""
     cells = f'<TD{CELL} BGCOLOR="{fill}"{"" if style.badge else span}>{markup(tuple(head))}</TD>'
@@ -321,12 +368,14 @@ def notes_table(
     span = f' COLSPAN="{swatches + 1}"' if swatches else ""
     rows = []
     if title:
-        rows.append(f'<TR><TD ALIGN="LEFT"{span}><FONT POINT-SIZE="14"><B>{escape(title)}</B>'
+        rows.append(f'<TR><TD ALIGN="LEFT"{span}><FONT POINT-SIZE="14">'
+                    f"<B>{escape(shorten(title, MAX_TITLE))}</B>"
                     "</FONT></TD></TR>")  # fmt: skip
     if caption is not None:
         height = 18 * caption.lines + 6
         rows.append(f'<TR><TD{span} FIXEDSIZE="TRUE" WIDTH="{caption.width}" HEIGHT="{height}" '
-                    f'ALIGN="LEFT" BALIGN="LEFT">{escape(caption.text)}</TD></TR>')  # fmt: skip
+                    f'ALIGN="LEFT" BALIGN="LEFT">{escape(shorten(caption.text, MAX_CAPTION))}</TD>'
+                    "</TR>")  # fmt: skip
     for colours, text in legend:
         cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="12"> </TD>' for c in colours)
         cells += "<TD> </TD>" * (swatches - len(colours))

@@ -26,11 +26,13 @@ CONSTANTS = {"pi": math.pi, "e": math.e}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-    r"|(?P<op>\*\*|[-+*/()]))"
+    r"|(?P<op>\*\*|[-+*/()]))",
+    re.ASCII,  # "٣" is not the number 3
 )
 
 
 MAX_DEPTH = 100  # nested parentheses, functions, signs and powers: far below Python's own limit
+SHOWN = 72  # characters of the expression an error message quotes, around the error
 MAX_LABEL = 40  # characters of a sub-expression's text kept as its node's label
 
 
@@ -41,8 +43,11 @@ class ParseError(ValueError):
         self.message = message
         self.text = text
         self.column = column
-        pointer = " " * column + "^"
-        super().__init__(f"{message} at column {column + 1}\n  {text}\n  {pointer}")
+        start = max(0, min(column - SHOWN // 2, len(text) - SHOWN))  # a window on a long text
+        shown = text[start : start + SHOWN]
+        before, after = ("…" if start else ""), ("…" if start + SHOWN < len(text) else "")
+        pointer = " " * (column - start + len(before)) + "^"
+        super().__init__(f"{message} at column {column + 1}\n  {before}{shown}{after}\n  {pointer}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def _shown(token: Token) -> str:
         return "end of expression"
     if token.kind == "bad":
         return f"character {token.text!r}"
-    return repr(token.text)
+    return repr(token.text) if len(token.text) <= 40 else repr(token.text[:40] + "…")
 
 
 def _hint(token: Token) -> str:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograd import Value, count_paths
+from autograd.files import atomic_write, atomic_write_all
 
 from .describe import DEFAULT_MAX_NODES, describe
 from .factorized import draw_factorized
@@ -69,7 +70,8 @@ def save_animation(
     """Write a sequence of diagrams: ``backprop.gif`` as one animated GIF (looping, the last frame
     held three times as long), or ``step.svg`` / ``step.png`` as numbered files ``step-01.svg``,
     ``step-02.svg``, ... Returns the paths written. ``dpi`` is the resolution of GIF and PNG
-    frames. GIF uses Pillow, a dependency of pathgrad."""
+    frames. GIF uses Pillow, a dependency of pathgrad. Files are written atomically: the numbered
+    files are complete in a temporary folder before any is moved into place."""
     path = Path(path)
     diagrams = list(diagrams)
     if not diagrams or not all(isinstance(d, Diagram) for d in diagrams):
@@ -89,12 +91,9 @@ def save_animation(
         return [path]
     images = in_parallel(lambda d: render(d.source, fmt, dpi if fmt == "png" else None), diagrams)
     width = len(str(len(images)))
-    written = []
-    for i, data in enumerate(images, start=1):
-        target = path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}")
-        target.write_bytes(data)
-        written.append(target)
-    return written
+    # All in a temporary folder first, then moved: a failure leaves the previous files.
+    return atomic_write_all({path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}"): data
+                             for i, data in enumerate(images, start=1)})  # fmt: skip
 
 
 def in_parallel(work, diagrams: list) -> list:
@@ -126,4 +125,5 @@ def _write_gif(images: list, path: Path, seconds: float) -> None:
     frames_ = [page.quantize(palette=palette, dither=Image.Dither.NONE) for page in pages]
     durations = [int(seconds * 1000)] * len(frames_)
     durations[-1] *= 3
-    frames_[0].save(path, save_all=True, append_images=frames_[1:], duration=durations, loop=0)
+    atomic_write(path, lambda f: frames_[0].save(f, format="GIF", save_all=True,
+                 append_images=frames_[1:], duration=durations, loop=0))  # fmt: skip

@@ -15,13 +15,28 @@ import os
 from pathlib import Path
 
 from autograd import Value, count_paths
+from autograd.files import atomic_write
 from autograd.ops import ATOM
 
 from .describe import GraphDescription, describe, number, symbol, written
-from .dot import BLUE, HIGHLIGHT_FILL, MUTED, Caption, EdgeStyle, NodeStyle, Scene, build_dot, line
+from .dot import (
+    BLUE,
+    HIGHLIGHT_FILL,
+    MAX_TITLE,
+    MAX_TOOLTIP,
+    MUTED,
+    Caption,
+    EdgeStyle,
+    NodeStyle,
+    Scene,
+    build_dot,
+    line,
+    shorten,
+    visible,
+)  # fmt: skip
 from .frames import MAX_MULTIPLES, frames, in_parallel
 from .labels import local_text
-from .render import Diagram, render
+from .render import Diagram, RendererNotFoundError, RenderError, render
 
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
 
@@ -89,9 +104,12 @@ class Player:
             f'<figure class="step" data-step="{i}"{"" if i == 0 else " hidden"}>{svg}</figure>'
             for i, svg in enumerate(svgs)
         )
-        data = {"chapters": [name for name, _ in steps], "texts": [d.text for _, d in steps]}
+        texts = [visible(d.text) for _, d in steps]
+        data = {"chapters": [name for name, _ in steps], "texts": texts}
+        title = visible(self.title)
         return PAGE.format(
-            title=html.escape(self.title),
+            title=html.escape(shorten(title, MAX_TITLE)),
+            full_title=html.escape(shorten(title, MAX_TOOLTIP), quote=True),
             last=len(steps) - 1,
             figures=figures,
             data=_script_json(data),
@@ -99,19 +117,22 @@ class Player:
         )
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (.html), one file with nothing to fetch."""
+        """Write the page to ``path`` (.html), one file with nothing to fetch, atomically."""
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"a player is saved as .html, got {path.name!r}")
-        page = self.html()
-        path.write_text(page, encoding="utf-8")
-        return path
+        return atomic_write(path, self.html())  # the previous page stays whole if writing fails
 
     def _repr_html_(self) -> str:
         # In Jupyter the page runs in an iframe of its own, so that its script and styles stay in
         # it and several players on one notebook do not share ids.
+        try:
+            page = self.html()
+        except (RenderError, RendererNotFoundError) as err:  # the reason, not a traceback
+            reason = html.escape(str(err)[:500])
+            return f"<pre>{html.escape(repr(self))}\n(the page could not be drawn: {reason})</pre>"
         return (
-            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" '
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             'style="width:100%;height:640px;border:0" sandbox="allow-scripts"></iframe>'
         )
 
@@ -203,12 +224,13 @@ body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
 #slider {{ flex: 1; }}
 #chapter {{ font-weight: bold; }}
 #caption {{ font-size: 1.2em; min-height: 1.5em; }}
+h1, #caption {{ overflow-wrap: anywhere; }}
 figure.step {{ margin: 0; overflow-x: auto; }}
 figure.step svg {{ max-width: 100%; height: auto; }}
 </style>
 </head>
 <body>
-<h1>{title}</h1>
+<h1 title="{full_title}">{title}</h1>
 <div id="controls">
 <button id="prev" title="previous step (left arrow)">previous</button>
 <button id="play" title="play or pause (space)">play</button>

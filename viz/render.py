@@ -6,7 +6,6 @@ A ``Diagram`` always has its DOT text; rendering happens only when it is saved o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -14,6 +13,8 @@ import sys
 from pathlib import Path
 
 import graphviz
+
+from autograd.files import atomic_write, atomic_write_all
 
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
@@ -78,10 +79,13 @@ def render(
             check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
+        name = Path(command[0]).name
+        faster = "" if name.startswith("dot") else (
+            ", or install Graphviz's dot, which is much faster than graphviz-pure"
+        )  # fmt: skip
         raise RenderError(
-            f"{Path(command[0]).name} was stopped after {time_limit:g} s laying out the graph: "
-            f"draw a smaller graph (many edges into or out of one node are the slowest), or "
-            f"install Graphviz's dot, which is much faster than graphviz-pure"
+            f"{name} was stopped after {time_limit:g} s laying out the graph: draw a smaller "
+            f"graph (many edges into or out of one node are the slowest){faster}"
         ) from None
     if done.returncode != 0:
         raise RenderError(
@@ -144,17 +148,11 @@ class Diagram:
         return render(self.source, fmt, dpi)
 
     def save(self, path: str | os.PathLike, dpi: float | None = None) -> Path:
-        """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot)."""
+        """Write the diagram, in the format of the file's extension (.svg, .png, .pdf, .dot),
+        atomically: a failure leaves the previous file as it was."""
         path = Path(path)
         data = self.pipe(format_of(path), dpi)  # rendered in full before the file is touched
-        try:
-            path.write_bytes(data)
-        except OSError:
-            with contextlib.suppress(OSError):
-                if path.is_file():
-                    path.unlink()  # no partial file
-            raise
-        return path
+        return atomic_write(path, data)  # the previous file stays whole if writing fails
 
     def render(
         self,
@@ -180,8 +178,8 @@ class Diagram:
         if directory is not None:
             source, picture = Path(directory) / source, Path(directory) / picture
         source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text(self.source, encoding="utf-8")
-        picture.write_bytes(self.pipe(fmt))
+        data = self.pipe(fmt)
+        atomic_write_all({source: self.source, picture: data})
         if cleanup:
             source.unlink()
         if view:
@@ -206,6 +204,10 @@ class Diagram:
             return {"image/svg+xml": self.svg()}
         except RendererNotFoundError:
             return {"text/plain": f"{self.source}\n(to see the picture, {INSTALL_HINT})"}
+        except RenderError as err:  # shown as text with the reason, rather than a traceback
+            reason = str(err) if len(str(err)) <= 500 else str(err)[:500] + "…"
+            shown = self.text or repr(self)
+            return {"text/plain": f"{shown}\n(the picture could not be drawn: {reason})"}
 
     def __repr__(self) -> str:
         lines = self.source.count("\n")

@@ -33,7 +33,7 @@ def test_micrograd_recipe_learns_xor():
     assert [int(model(x).data > 0) for x in X] == [0, 1, 1, 0]
 
 
-def test_training_pauses_the_cyclic_collector_and_restores_it():
+def test_training_leaves_the_cyclic_collector_on_and_as_the_caller_had_it():
     import gc
 
     seen = []
@@ -44,7 +44,7 @@ def test_training_pauses_the_cyclic_collector_and_restores_it():
 
     X, y = nn.data.make_xor()
     nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=loss, epochs=2, progress=False)
-    assert seen == [False, False] and gc.isenabled()
+    assert seen == [True, True] and gc.isenabled()  # tuned, not paused (tests/reliability)
     gc.disable()
     try:
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)

@@ -70,12 +70,12 @@ def test_command_line_mistakes_are_one_line_and_exit_2(capsys, tmp_path, argv, w
 
 
 def test_an_unwritable_output_is_one_line_and_exit_1(capsys, tmp_path, monkeypatch):
-    def refuse(self, data):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(source, target):
+        raise PermissionError(13, "Permission denied", source)
 
-    monkeypatch.setattr("pathlib.Path.write_bytes", refuse)
+    monkeypatch.setattr("os.replace", refuse)
     status, err = run(capsys, "a*b", "a=1", "b=2", "-o", str(tmp_path / "e.dot"))
-    assert status == 1 and "cannot write" in err and "Permission denied" in err
+    assert status == 1 and f"cannot write {tmp_path / 'e.dot'}: Permission denied" in err
     assert "Traceback" not in err
 
 
