@@ -100,6 +100,18 @@ class Value:
         return self._fn.name
 
     @property
+    def operation(self) -> ops.Op:
+        """The ``autograd.ops.Op`` that made this node: its name, derivative rule and how diagrams
+        write it (``ops.LEAF`` for a leaf)."""
+        return self._fn
+
+    @property
+    def constant(self) -> float | None:
+        """The number that entered this node's operation (the 2 of ``x * 2``, the exponent of
+        ``x ** 3``, a ``leaky_relu`` slope), or None."""
+        return self._const
+
+    @property
     def edges(self) -> tuple[tuple[Value, float], ...]:
         """(parent, d(self)/d(parent)) for each parent, in operand order (empty for a leaf)."""
         return edges(self)
