@@ -23,9 +23,43 @@ from .steps import LayerStep, OpStep, SumStep
 from .tape import Tape
 
 
-def build(tape: Tape) -> list:
-    """The replay's steps for ``tape``, in an order that respects every dependency."""
-    return _grouped(_fused(tape), tape.first)
+def build(tape: Tape) -> tuple[list, np.ndarray, int]:
+    """The replay's steps for ``tape``, in an order that respects every dependency, renumbered
+    to rows of the value array: (steps, the row of each slot (-1: none), the number of rows).
+
+    Only the slots a step, a guard or the caller reads or writes get a row: a product absorbed
+    into a sum, and a weight read only by a layer (from the parameters' vector), get none, so
+    that a chunk of samples is as wide as the buffer allows."""
+    steps = _grouped(_fused(tape), tape.first)
+    order = list(dict.fromkeys(tape.inputs[tape.inputs >= 0].tolist()))
+    order += [s for s, _ in tape.params] + [s for s, _ in tape.constants]
+    for step in steps:  # a step's rows side by side: slices of the array, not copies
+        order.extend(step.writes())
+    used = set(tape.outputs)
+    for _, a, b, _ in tape.guards:
+        used.update((a, b) if b >= 0 else (a,))
+    for step in steps:
+        used.update(step.reads())
+        used.update(step.writes())
+    used.update(tape.inputs[tape.inputs >= 0].tolist())
+    used.update(s for s, _ in tape.constants)
+    order = [s for s in order if s in used]
+    rows = np.full(tape.slots, -1, dtype=np.intp)
+    rows[order] = np.arange(len(order))
+    for step in steps:
+        for name in step.fields:
+            value = getattr(step, name)
+            if value is not None:
+                setattr(step, name, _rows(rows[value]) if isinstance(value, np.ndarray) else
+                        int(rows[value]))  # fmt: skip
+    return steps, rows, len(order)
+
+
+def _rows(rows: np.ndarray) -> Any:
+    """Rows that follow each other as a slice (a view of the array), else the index array."""
+    if rows.ndim == 1 and len(rows) > 1 and (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
 
 
 def _fused(tape: Tape) -> list:
@@ -85,8 +119,7 @@ def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any
     unique = len(set(everything)) == len(everything)
     if left and len(plain) == 1 and unique and all(w in position for w in left):
         positions = np.array([[position[w] for w in left]], dtype=np.intp)
-        return LayerStep(np.array([slot], dtype=np.intp), rows[0], rows[1][None, :],
-                         positions, rows[2], True)  # fmt: skip
+        return LayerStep(np.array([slot], dtype=np.intp), rows[0], positions, rows[2])
     return SumStep(slot, *rows)
 
 
@@ -143,5 +176,4 @@ def _layer(members: list) -> list:
     ):
         return members
     slots = np.concatenate([m.slots for m in members])
-    weights = np.concatenate([m.weights for m in members])
-    return [LayerStep(slots, plains, weights, positions, members[0].right, True)]
+    return [LayerStep(slots, plains, positions, members[0].right)]

@@ -2,7 +2,8 @@
 
 A step reads rows of ``v`` (the value array: one row per slot, one column per sample) and writes
 its own rows; ``backward`` adds its contribution to the rows of ``adj`` (the adjoints) it read,
-and to ``wg`` (the parameters' gradients summed over the samples) for the matrix steps. The
+and to ``wg`` (the parameters' gradients summed over the samples) for the matrix steps, which
+read their weights from ``pv`` (the parameters' values, the same for every sample). The
 derivative rules are those of ``autograd.ops``, evaluated in ``autograd.arraymath``.
 
 ``careful``: the convention that a zero local derivative contributes exactly zero, even where
@@ -41,7 +42,7 @@ def matmul(d: np.ndarray, g: np.ndarray, careful: bool) -> np.ndarray:
 
 def add(adj: np.ndarray, rows: Any, terms: Any, unique: bool) -> None:
     """``adj[rows] += terms``, adding twice where a row repeats."""
-    if unique:
+    if unique or rows.__class__ is slice:  # a slice never repeats a row
         adj[rows] += terms
     else:
         shape = (len(rows), adj.shape[1])
@@ -54,16 +55,15 @@ class OpStep:
     arrays of rows: a layer's relus). ``stop``: the gradient stops here (no_grad, detach)."""
 
     kind = "op"
+    fields = ("slot", "a", "b")  # the slots it reads and writes (renumbered by the program)
 
     def __init__(self, slot: Any, op: ops.Op, a: Any, b: Any, c: float | None, stop: bool):
         self.slot, self.op, self.a, self.b, self.c, self.stop = slot, op, a, b, c, stop
         many = isinstance(slot, np.ndarray)
         self.unique_a = not many or len(set(a.tolist())) == len(a)
         self.unique_b = b is None or not many or len(set(b.tolist())) == len(b)
-        if many and b is not None and not set(a.tolist()).isdisjoint(b.tolist()):
-            self.unique_b = False  # a row both sides: added one side at a time, below
 
-    def forward(self, v: np.ndarray) -> None:
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
         if self.b is not None:
             v[self.slot] = self.op.batched(v[self.a], v[self.b])
         elif self.c is not None:
@@ -71,7 +71,9 @@ class OpStep:
         else:
             v[self.slot] = self.op.batched(v[self.a])
 
-    def backward(self, v: np.ndarray, adj: np.ndarray, wg: np.ndarray, careful: bool) -> None:
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
         if self.stop:
             return
         g = adj[self.slot]
@@ -96,23 +98,27 @@ class SumStep:
     ``b + w0·x0 + w1·x1 + ...`` with inputs that vary per sample), in a handful of calls."""
 
     kind = "sum"
+    fields = ("slot", "plain", "left", "right")
 
     def __init__(self, slot: int, plain: np.ndarray, left: np.ndarray, right: np.ndarray):
         self.slot, self.plain, self.left, self.right = slot, plain, left, right
         everything = np.concatenate([plain, left, right]).tolist()
         self.unique = len(set(everything)) == len(everything)
+        self.plains, self.products = len(plain) > 0, len(left) > 0
 
-    def forward(self, v: np.ndarray) -> None:
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
         total = v[self.plain].sum(axis=0)
-        if len(self.left):
+        if self.products:
             total += (v[self.left] * v[self.right]).sum(axis=0)
         v[self.slot] = total
 
-    def backward(self, v: np.ndarray, adj: np.ndarray, wg: np.ndarray, careful: bool) -> None:
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
         g = adj[self.slot]
-        if len(self.plain):
+        if self.plains:
             add(adj, self.plain, g, self.unique)
-        if len(self.left):
+        if self.products:
             add(adj, self.left, times(v[self.right], g, careful), self.unique)
             add(adj, self.right, times(v[self.left], g, careful), self.unique)
 
@@ -126,30 +132,28 @@ class SumStep:
 class LayerStep:
     """``Z = W X + b``: weighted sums whose weights are parameters (the same for every sample),
     over the same inputs ``right``: one neuron (``W`` one row) or a whole layer. ``positions``:
-    each weight's index among the parameters, for their gradients ``G Xᵀ``."""
+    each weight's index among the parameters (W = pv[positions]), for their gradients ``G Xᵀ``."""
 
     kind = "layer"
+    fields = ("slots", "plain", "right")
 
-    def __init__(self, slots: np.ndarray, plain: np.ndarray, weights: np.ndarray,
-                 positions: np.ndarray, right: np.ndarray, unique: bool):  # fmt: skip
-        self.slots, self.plain, self.weights = slots, plain, weights
-        self.positions, self.right, self.unique = positions, right, unique
+    def __init__(self, slots: np.ndarray, plain: np.ndarray, positions: np.ndarray,
+                 right: np.ndarray) -> None:  # fmt: skip
+        self.slots, self.plain, self.positions, self.right = slots, plain, positions, right
 
-    def forward(self, v: np.ndarray) -> None:
-        v[self.slots] = v[self.weights, 0] @ v[self.right] + v[self.plain]
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
+        v[self.slots] = pv[self.positions] @ v[self.right] + v[self.plain]
 
-    def backward(self, v: np.ndarray, adj: np.ndarray, wg: np.ndarray, careful: bool) -> None:
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
         g = adj[self.slots]
-        add(adj, self.right, matmul(v[self.weights, 0].T, g, careful), self.unique)
-        add(adj, self.plain, g, self.unique)
-        grads = matmul(v[self.right], g.T, careful).T  # w's local derivative is its input x
-        if self.unique:
-            wg[self.positions] += grads
-        else:
-            np.add.at(wg, self.positions, grads)
+        adj[self.right] += matmul(pv[self.positions].T, g, careful)
+        adj[self.plain] += g
+        wg[self.positions] += matmul(v[self.right], g.T, careful).T  # w's derivative: its x
 
     def reads(self) -> list[int]:
-        return np.concatenate([self.plain, self.weights.ravel(), self.right]).tolist()
+        return np.concatenate([self.plain, self.right]).tolist()
 
     def writes(self) -> list[int]:
         return self.slots.tolist()
