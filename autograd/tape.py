@@ -54,13 +54,7 @@ def record(
     from .value import Value
 
     roots = list(outs) + [g.a for g in guards] + [g.b for g in guards if isinstance(g.b, Value)]
-    order: list = []
-    seen: set[int] = set()
-    for root in roots:
-        for v in topological_order(root):
-            if id(v) not in seen:
-                seen.add(id(v))
-                order.append(v)
+    order = _topological_order(roots)
     graph_leaves = [v for v in order if v._a is None]
     interior = [v for v in order if v._a is not None]
     slot = {id(v): i for i, v in enumerate(graph_leaves + interior)}
@@ -113,6 +107,30 @@ def record(
         stops=frozenset(slot[id(v)] for v in stopped if id(v) in slot),
         guards=guard_rows,
     )
+
+
+def _topological_order(roots: list) -> list:
+    """Every node the roots depend on, parents before children, each once (as
+    ``topological_order`` for one root, in one walk for all of them)."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    order: list = []
+    done: set[int] = set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if id(node) in done:
+                continue
+            if expanded:
+                done.add(id(node))
+                order.append(node)
+                continue
+            stack.append((node, True))
+            for parent in (node._b, node._a):
+                if parent is not None and id(parent) not in done:
+                    stack.append((parent, False))
+    return order
 
 
 _REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}

@@ -120,8 +120,9 @@ class Traced:
             scale = 1.0 / max(n, 1) if scale < 0 else scale
             for (_, p), total in zip(self.params, totals.tolist(), strict=True):
                 p.grad += total * scale
-            for p, total in zip(self._given, engine, strict=True):
-                p.grad += total * scale
+            if bad:  # the samples the engine computed
+                for p, total in zip(self._given, engine, strict=True):
+                    p.grad += total * scale
         else:
             self._fallback(arrays, bad, outputs, backward)
         return outputs if self.several else outputs[:, 0]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import TraceFallbackWarning, Value, trace
+from autograd import TraceFallbackWarning, Value, no_grad, trace
 
 from . import functional as F
 from .module import Module
@@ -40,9 +40,12 @@ class TracedModel:
     def __init__(self, model: Module, X: np.ndarray, y: np.ndarray | None, loss: Callable | None,
                  penalty: Callable | None = None) -> None:  # fmt: skip
         self.params = model.parameters()
-        self.outputs = trace(model, X[0], params=self.params)  # the model alone (predict)
-        self.width = self.outputs.tape.outputs.__len__()
-        self.several = self.outputs.several
+        with no_grad():  # how many outputs: one Value, or a sequence of them
+            first = model(X[0])
+        self.several = isinstance(first, (list, tuple))
+        self.width = len(first) if self.several else 1
+        self.model, self.example = model, X[0]
+        self._outputs_tape: Any = None
         self.loss_tape = None
         self.targets: Callable[[np.ndarray], np.ndarray] = lambda yb: yb
         if loss is not None and y is not None:
@@ -102,6 +105,12 @@ class TracedModel:
         assert self.loss_tape is not None
         replay = self.loss_tape(X, self.targets(y))
         return float(np.mean(replay[:, 0])), self._outputs(replay)
+
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """The model's outputs on the rows of X (a tape of the model alone, made once)."""
+        if self._outputs_tape is None:
+            self._outputs_tape = trace(self.model, self.example, params=self.params)
+        return self._outputs_tape(X)
 
     def _outputs(self, replay: np.ndarray) -> np.ndarray:
         return replay[:, 1:] if self.several else replay[:, 1]

@@ -37,27 +37,29 @@ def _number(o: Any) -> float:
     return o.data if isinstance(o, Value) else float(o)
 
 
+def _numbers(outputs: Any) -> np.ndarray:
+    """Outputs as an array: (n,) or (n, k); a traced replay's already are."""
+    if isinstance(outputs, np.ndarray):
+        return outputs
+    return np.array([[_number(v) for v in o] if isinstance(o, (list, tuple)) else _number(o)
+                     for o in outputs], dtype=float)  # fmt: skip
+
+
 def _sign_classes(outputs, labels) -> np.ndarray:
-    return np.array([(_number(o) > 0) == (t > 0) for o, t in zip(outputs, labels, strict=True)])
+    return (_numbers(outputs) > 0) == (np.asarray(labels) > 0)
 
 
 def _threshold(level: float) -> Callable:
     def correct(outputs, labels):
-        return np.array(
-            [(_number(o) > level) == (t > 0.5) for o, t in zip(outputs, labels, strict=True)]
-        )
+        return (_numbers(outputs) > level) == (np.asarray(labels) > 0.5)
 
     return correct
 
 
 def _argmax_classes(outputs, labels) -> np.ndarray:
-    def predicted(row):
-        return int(np.argmax([_number(v) for v in row]))
-
-    def label(t):
-        return int(t) if np.ndim(t) == 0 else int(np.argmax(t))
-
-    return np.array([predicted(o) == label(t) for o, t in zip(outputs, labels, strict=True)])
+    labels = np.asarray(labels)
+    classes = labels.astype(int) if labels.ndim == 1 else np.argmax(labels, axis=1)
+    return np.argmax(_numbers(outputs).reshape(len(labels), -1), axis=1) == classes
 
 
 # Accuracy rules by name: how a prediction is read as a class.
