@@ -25,7 +25,7 @@ from .paths import (
     reverse_mode,
 )
 from .switches import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .trace import TraceFallbackWarning, Traced, TraceMismatchError, trace
+from .trace import Traced, TraceFallbackWarning, TraceMismatchError, trace
 from .value import Value
 
 __all__ = [

@@ -155,12 +155,10 @@ def _join(steps: list) -> list:
             joined.append(members[0])
             continue
         first = members[0]
-
-        def rows(name: str) -> np.ndarray:
-            return np.array([getattr(m, name) for m in members], dtype=np.intp)
-
-        b = None if first.b is None else rows("b")
-        joined.append(OpStep(rows("slot"), first.op, rows("a"), b, first.c, first.stop))
+        slots = np.array([m.slot for m in members], dtype=np.intp)
+        a = np.array([m.a for m in members], dtype=np.intp)
+        b = None if first.b is None else np.array([m.b for m in members], dtype=np.intp)
+        joined.append(OpStep(slots, first.op, a, b, first.c, first.stop))
     return joined
 
 

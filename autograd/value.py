@@ -519,9 +519,7 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
 def _make_under_switches(v: Value, parents: tuple) -> None:
     """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``."""
     v._a = v._b = None
-    if is_grad_enabled():
-        _set_edges(v, _edges_of(v, parents, fm))
-    elif TAPE.mine():  # traced: the replay computes it per sample, and its gradient stops there
+    if is_grad_enabled() or TAPE.mine():
         _set_edges(v, _edges_of(v, parents, fm))
     else:  # no history: a leaf, whatever made its number
         v._fn, v._const = ops.LEAF, None

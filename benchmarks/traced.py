@@ -24,17 +24,17 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread, as PyTorch's below
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
 
-import importlib  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
+import importlib
+import statistics
+import time
+import tracemalloc
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import nn  # noqa: E402
-from autograd import trace  # noqa: E402
-from nn import functional as F  # noqa: E402
-from nn.optim import SGD, LambdaLR  # noqa: E402
+import nn
+from autograd import trace
+from nn import functional as F
+from nn.optim import SGD, LambdaLR
 
 ROUNDS = 5
 STEPS = 20
@@ -88,7 +88,7 @@ def torch_demo(X, y, steps: int) -> float:
 def jax_mlp(sizes: list[int], seed: int = 0) -> list:
     rng = np.random.default_rng(seed)
     return [(jax.numpy.asarray(rng.normal(size=(m, n)) * np.sqrt(2 / n)), jax.numpy.zeros(m))
-            for n, m in zip(sizes, sizes[1:])]  # fmt: skip
+            for n, m in zip(sizes[:-1], sizes[1:], strict=True)]  # fmt: skip
 
 
 def jax_forward(params: list, X):

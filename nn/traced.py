@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import TraceFallbackWarning, Value, no_grad, trace
+from autograd import Traced, TraceFallbackWarning, Value, no_grad, trace
 
 from . import functional as F
 from .module import Module
@@ -46,7 +46,7 @@ class TracedModel:
         self.width = len(first) if self.several else 1
         self.model, self.example = model, X[0]
         self._outputs_tape: Any = None
-        self.loss_tape = None
+        self.loss_tape: Traced | None = None
         self.targets: Callable[[np.ndarray], np.ndarray] = lambda yb: yb
         if loss is not None and y is not None:
             self._trace_loss(model, X, y, loss)
