@@ -102,8 +102,9 @@ class SumStep:
 
     def __init__(self, slot: int, plain: np.ndarray, left: np.ndarray, right: np.ndarray):
         self.slot, self.plain, self.left, self.right = slot, plain, left, right
-        everything = np.concatenate([plain, left, right]).tolist()
-        self.unique = len(set(everything)) == len(everything)
+        # Each of the three is added to the adjoints by its own statement: a row may appear in
+        # two of them (w·w: left and right), only a repeat within one needs np.add.at.
+        self.unique = [len(set(x.tolist())) == len(x) for x in (plain, left, right)]
         self.plains, self.products = len(plain) > 0, len(left) > 0
 
     def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
@@ -117,10 +118,10 @@ class SumStep:
     ) -> None:
         g = adj[self.slot]
         if self.plains:
-            add(adj, self.plain, g, self.unique)
+            add(adj, self.plain, g, self.unique[0])
         if self.products:
-            add(adj, self.left, times(v[self.right], g, careful), self.unique)
-            add(adj, self.right, times(v[self.left], g, careful), self.unique)
+            add(adj, self.left, times(v[self.right], g, careful), self.unique[1])
+            add(adj, self.right, times(v[self.left], g, careful), self.unique[2])
 
     def reads(self) -> list[int]:
         return np.concatenate([self.plain, self.left, self.right]).tolist()
