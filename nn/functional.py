@@ -71,12 +71,13 @@ def logsumexp(xs: Sequence) -> Value:
 
 def _shift(xs: list[Value]) -> Value | float:
     """max x_i, as a Value whose gradient stops (the result does not depend on the shift):
-    made of Value operations (max(m, x) = m + relu(x - m)), so that a traced replay computes it
+    made of Value operations (max(a, b) = a + relu(b - a)), so that a traced replay computes it
     for every sample without a guard per comparison. 0 when the maximum is not finite."""
-    m = xs[0]
-    for x in xs[1:]:
-        m = m + (x - m).relu()
-    m = m.detach()
+    level = xs
+    while len(level) > 1:  # pairwise, in a balanced tree: a replay joins each level's pairs
+        pairs = [a + (b - a).relu() for a, b in zip(level[::2], level[1::2], strict=False)]
+        level = pairs + level[len(pairs) * 2 :]
+    m = level[0].detach()
     if -math.inf < m < math.inf:  # a guard when traced: not finite, the engine takes over
         return m
     largest = max(x.data for x in xs)  # m + relu(x - m) is nan beside an infinity

@@ -80,6 +80,18 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum > 0 and zero dampening")
         self.nesterov = bool(nesterov)
 
+    def step(self) -> None:
+        """Update every parameter from its ``grad``."""
+        if self.momentum or self.weight_decay:
+            super().step()
+            return
+        # Plain SGD, inline: no call per parameter (on MLP(64, [32, 10])'s 2,410 parameters,
+        # the per-parameter call took longer than the traced replay of a batch of 32).
+        self.steps += 1
+        lr = self.lr
+        for p in self.params:
+            p.data -= lr * p.grad
+
     def _update(self, p: Value, state: dict) -> None:
         g = p.grad + self.weight_decay * p.data
         if self.momentum:

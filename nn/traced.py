@@ -19,7 +19,7 @@ import numpy as np
 from autograd import Traced, TraceFallbackWarning, Value, no_grad, trace
 
 from . import functional as F
-from .module import Module
+from .module import MLP, Layer, Module
 
 # nn's losses: the mean over a batch of the loss of each sample.
 PER_SAMPLE = (F.mse_loss, F.l1_loss, F.hinge_loss, F.binary_cross_entropy,
@@ -40,10 +40,14 @@ class TracedModel:
     def __init__(self, model: Module, X: np.ndarray, y: np.ndarray | None, loss: Callable | None,
                  penalty: Callable | None = None) -> None:  # fmt: skip
         self.params = model.parameters()
-        with no_grad():  # how many outputs: one Value, or a sequence of them
-            first = model(X[0])
-        self.several = isinstance(first, (list, tuple))
-        self.width = len(first) if self.several else 1
+        if type(model) in (MLP, Layer):  # a list of Values for several outputs, else a Value
+            self.width = model.nout
+            self.several = model.nout > 1
+        else:  # a Module of your own: asked once
+            with no_grad():
+                first = model(X[0])
+            self.several = isinstance(first, (list, tuple))
+            self.width = len(first) if self.several else 1
         self.model, self.example = model, X[0]
         self._outputs_tape: Any = None
         self.loss_tape: Traced | None = None
