@@ -2,10 +2,11 @@
 (``autograd.trace``), replayed with NumPy over every batch, with the engine's numbers.
 
 One tape gives each sample's loss plus the penalty (its first output, differentiated), the loss
-and the model's outputs, so a training step is one replay, forward and backward. Any model traces (several outputs, a user's
-Module: the trace's guards keep Python's decisions per sample); the losses are nn's own, whose
-batch loss is the mean of the samples' losses. Class indices (cross-entropy, NLL) enter the tape
-as one-hot rows, so that the class picked is data, not a decision.
+and the model's outputs, so a training step is one replay, forward and backward. Any model
+traces (several outputs, a user's Module: the trace's guards keep Python's decisions per
+sample); the losses are nn's own, whose batch loss is the mean of the samples' losses. Class
+indices (cross-entropy, NLL) enter the tape as one-hot rows, so that the class picked is data,
+not a decision.
 """
 
 from __future__ import annotations
