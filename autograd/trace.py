@@ -25,7 +25,9 @@ from __future__ import annotations
 import numbers
 import operator
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,16 @@ from .value import Value
 
 BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+_DATA, _GRAD = operator.attrgetter("data"), operator.attrgetter("grad")
+
+
+def add_grads(params: list[Value], totals: np.ndarray) -> None:
+    """``p.grad += total`` for each parameter, in C loops (``map``) rather than a Python loop:
+    on MLP(64, [32, 10])'s 2,410 parameters the loop took longer than the replay itself."""
+    grads = np.fromiter(map(_GRAD, params), float, len(params)) + totals
+    deque(map(setattr, params, repeat("grad"), grads.tolist()), maxlen=0)
 
 
 class TraceMismatchError(ValueError):
@@ -64,6 +76,7 @@ class Traced:
         self.first = tape.first
         self.several = several  # fn returned a sequence of Values
         self._given = params  # every parameter: the fallback may reach ones the example did not
+        self._param_values = [p for _, p in tape.params]
         self._program: list | None = None
         self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
         self._warned: set[int] = set()
@@ -118,11 +131,9 @@ class Traced:
         if backward:
             engine = self._fallback(arrays, bad, outputs, backward)
             scale = 1.0 / max(n, 1) if scale < 0 else scale
-            for (_, p), total in zip(self.params, totals.tolist(), strict=True):
-                p.grad += total * scale
+            add_grads(self._param_values, totals * scale)
             if bad:  # the samples the engine computed
-                for p, total in zip(self._given, engine, strict=True):
-                    p.grad += total * scale
+                add_grads(self._given, np.array(engine) * scale)
         else:
             self._fallback(arrays, bad, outputs, backward)
         return outputs if self.several else outputs[:, 0]
@@ -157,7 +168,7 @@ class Traced:
         for row, column in zip(self._in_rows, columns, strict=True):
             if row >= 0:  # an input the function did not use has no row
                 v[row] = column
-        pv = np.array([p.data for _, p in self.params])
+        pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
         if len(self._param_rows):
             v[self._param_rows] = pv[self._param_has_row][:, None]
         for row, c in self._const_rows:
