@@ -31,6 +31,7 @@ def build(tape: Tape) -> tuple[list, np.ndarray, int]:
     into a sum, and a weight read only by a layer (from the parameters' vector), get none, so
     that a chunk of samples is as wide as the buffer allows."""
     steps = _grouped(_fused(tape), tape.first)
+    _mark_differentiated(steps, tape)
     order = list(dict.fromkeys(tape.inputs[tape.inputs >= 0].tolist()))
     order += [s for s, _ in tape.params] + [s for s, _ in tape.constants]
     for step in steps:  # a step's rows side by side: slices of the array, not copies
@@ -53,6 +54,25 @@ def build(tape: Tape) -> tuple[list, np.ndarray, int]:
                 setattr(step, name, _rows(rows[value]) if isinstance(value, np.ndarray) else
                         int(rows[value]))  # fmt: skip
     return steps, rows, len(order)
+
+
+def _mark_differentiated(steps: list, tape: Tape) -> None:
+    """``step.differentiated``: whether the backward replay must run the step, that is whether
+    a parameter's gradient can pass through it: it reads something that depends on a parameter
+    and the first output depends on what it writes, neither through a stopped gradient (the
+    softmax's shift, a target's one-hot row need no backward)."""
+    depends = {s for s, _ in tape.params}
+    for step in steps:
+        if step.kind == "layer" or any(r in depends for r in step.reads()):
+            if not (step.kind == "op" and step.stop):
+                depends.update(step.writes())
+    reaches = {tape.outputs[0]}
+    for step in reversed(steps):
+        step.differentiated = False
+        if any(w in reaches for w in step.writes()) and any(w in depends for w in step.writes()):
+            if not (step.kind == "op" and step.stop):
+                step.differentiated = True
+                reaches.update(step.reads())
 
 
 def _rows(rows: np.ndarray) -> Any:

@@ -146,7 +146,8 @@ class Traced:
             adj[self._out_rows[0]] = 1.0
             wg = np.zeros(len(self.params))
             for s in reversed(program):
-                s.backward(v, adj, pv, wg, careful)
+                if s.differentiated:
+                    s.backward(v, adj, pv, wg, careful)
             wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
             if np.isfinite(wg).all():
                 break

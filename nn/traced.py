@@ -41,8 +41,11 @@ class TracedModel:
     def __init__(self, model: Module, X: np.ndarray, y: np.ndarray | None, loss: Callable | None,
                  penalty: Callable | None = None) -> None:  # fmt: skip
         self.params = model.parameters()
-        if type(model) in (MLP, Layer):  # a list of Values for several outputs, else a Value
-            self.width = model.nout
+        if isinstance(model, (MLP, Layer)) and type(model).__call__ in (
+            MLP.__call__,
+            Layer.__call__,
+        ):
+            self.width = model.nout  # a list of Values for several outputs, else a Value
             self.several = model.nout > 1
         else:  # a Module of your own: asked once
             with no_grad():
