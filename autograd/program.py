@@ -63,16 +63,17 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
     softmax's shift, a target's one-hot row need no backward)."""
     depends = {s for s, _ in tape.params}
     for step in steps:
-        if step.kind == "layer" or any(r in depends for r in step.reads()):
-            if not (step.kind == "op" and step.stop):
-                depends.update(step.writes())
+        stopped = step.kind == "op" and step.stop
+        if not stopped and (step.kind == "layer" or any(r in depends for r in step.reads())):
+            depends.update(step.writes())
     reaches = {tape.outputs[0]}
     for step in reversed(steps):
-        step.differentiated = False
-        if any(w in reaches for w in step.writes()) and any(w in depends for w in step.writes()):
-            if not (step.kind == "op" and step.stop):
-                step.differentiated = True
-                reaches.update(step.reads())
+        writes = step.writes()
+        step.differentiated = any(w in reaches for w in writes) and any(
+            w in depends for w in writes
+        )
+        if step.differentiated:
+            reaches.update(step.reads())
 
 
 def _rows(rows: np.ndarray) -> Any:
