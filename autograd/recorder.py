@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 
 _AUTOGRAD = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_COMPARE = ("<", "<=", ">", ">=")
 
 
 class Guard:
@@ -58,7 +57,10 @@ class _Tape:
 
         with self.lock:
             if self.on:
-                raise RuntimeError("trace() cannot run inside a function being traced")
+                raise RuntimeError(
+                    "trace() records one function at a time: another trace is recording (a "
+                    "trace inside a traced function, or one in another thread)"
+                )
             self.on, self.owner = True, threading.get_ident()
         self.guards, self.stopped, self.made_nodes = [], [], []
         classes = [v.__class__ for v in leaves]
