@@ -1,8 +1,9 @@
 """``fit``, ``evaluate`` and ``predict`` by traced replay: one sample's graph recorded once
 (``autograd.trace``), replayed with NumPy over every batch, with the engine's numbers.
 
-One tape gives each sample's loss plus the penalty (its first output, differentiated), the loss
-and the model's outputs, so a training step is one replay, forward and backward. Any model
+One tape gives each sample's loss (its first output) and the model's outputs, so a training step
+is one replay, forward and backward, and one of the penalty's tape (on one column: it is a
+function of the parameters alone; replayed per sample it cost more than the model). Any model
 traces (several outputs, a user's Module: the trace's guards keep Python's decisions per
 sample); the losses are nn's own, whose batch loss is the mean of the samples' losses. Class
 indices (cross-entropy, NLL) enter the tape as one-hot rows, so that the class picked is data,
@@ -56,9 +57,12 @@ class TracedModel:
         self._outputs_tape: Any = None
         self.loss_tape: Traced | None = None
         self.targets: Callable[[np.ndarray], np.ndarray] = lambda yb: yb
-        self.penalty = penalty
         if loss is not None and y is not None:
             self._trace_loss(model, X, y, loss)
+        self.penalty: Traced | None = None
+        if penalty is not None:  # a function of the parameters alone: replayed on one column
+            params = self.params
+            self.penalty = trace(lambda: penalty(params), params=params)
 
     def _trace_loss(self, model: Module, X: np.ndarray, y: np.ndarray, loss: Callable) -> None:
         if loss not in PER_SAMPLE:
@@ -91,10 +95,7 @@ class TracedModel:
                 value = F.cross_entropy([outs], [t])
             else:
                 value = loss(outs, [t])
-            if self.penalty is None:
-                return [value, value, *outs]
-            # The same for every sample: its mean over the batch is itself.
-            return [value + self.penalty(self.params), value, *outs]
+            return [value, *outs]
 
         example = self.targets(y[:1])[0]
         self.loss_tape = trace(sample_loss, X[0], example if np.ndim(example) else float(example),
@@ -105,13 +106,15 @@ class TracedModel:
         (mean loss, the model's outputs)."""
         assert self.loss_tape is not None
         replay = self.loss_tape.backward(Xb, self.targets(yb))
-        return float(np.mean(replay[:, 1])), self._outputs(replay)
+        if self.penalty is not None:
+            self.penalty.backward(reduction="sum")
+        return float(np.mean(replay[:, 0])), self._outputs(replay)
 
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """(mean loss, outputs) on the data, forward only."""
         assert self.loss_tape is not None
         replay = self.loss_tape(X, self.targets(y))
-        return float(np.mean(replay[:, 1])), self._outputs(replay)
+        return float(np.mean(replay[:, 0])), self._outputs(replay)
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The model's outputs on the rows of X (a tape of the model alone, made once)."""
@@ -120,7 +123,7 @@ class TracedModel:
         return self._outputs_tape(X)
 
     def _outputs(self, replay: np.ndarray) -> np.ndarray:
-        return replay[:, 2:] if self.several else replay[:, 2]
+        return replay[:, 1:] if self.several else replay[:, 1]
 
 
 def traced_or_none(mode: Any, build: Callable[[], TracedModel], what: str) -> TracedModel | None:
