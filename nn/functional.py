@@ -170,8 +170,12 @@ def hinge_loss(input, target, reduction: str = "mean") -> Value:
     """The SVM max-margin loss max(0, 1 - y·s) for scores s and labels y in {-1, +1}."""
     xs, ys = _pairs(input, target)
     for y in ys:
-        square = y * y  # 1 for both labels: one guard when traced, whichever the label
-        if square < 1.0 or square > 1.0:
+        if isinstance(y, Value):  # traced: y·y is 1 for both labels, one guard whichever it is
+            square = y * y
+            bad = square < 1.0 or square > 1.0
+        else:
+            bad = y not in (-1.0, 1.0)
+        if bad:
             raise ValueError(f"hinge_loss takes labels -1 or +1, got {getattr(y, 'data', y):g}")
     return _reduce([(1 - y * x).relu() for x, y in zip(xs, ys, strict=True)], reduction)
 
