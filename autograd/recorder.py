@@ -55,13 +55,10 @@ class _Tape:
         """Record while the block runs: ``leaves`` (the inputs, the parameters) are heard too."""
         from .value import Value
 
-        with self.lock:
-            if self.on:
-                raise RuntimeError(
-                    "trace() records one function at a time: another trace is recording (a "
-                    "trace inside a traced function, or one in another thread)"
-                )
-            self.on, self.owner = True, threading.get_ident()
+        if self.owner == threading.get_ident():
+            raise RuntimeError("trace() cannot run inside a function being traced")
+        self.lock.acquire()  # a trace in another thread: wait for it (one recording at a time)
+        self.on, self.owner = True, threading.get_ident()
         self.guards, self.stopped, self.made_nodes = [], [], []
         classes = [v.__class__ for v in leaves]
         try:
@@ -75,6 +72,7 @@ class _Tape:
             for v in self.made_nodes:
                 v.__class__ = Value
             self.made_nodes = []
+            self.lock.release()
 
     def mine(self) -> bool:
         return self.on and self.owner == threading.get_ident()

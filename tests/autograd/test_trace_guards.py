@@ -158,3 +158,24 @@ def test_a_million_samples_replay_in_bounded_memory():
     bound = 2 * trace_module.BUFFER_BYTES + outputs.nbytes
     assert peak <= bound, f"{peak / 2**20:.0f} MiB > {bound / 2**20:.0f} MiB"
     assert np.allclose(outputs[:3], [model(x).data for x in X[:3]], rtol=1e-12)
+
+
+def test_traces_in_threads_take_turns_and_a_trace_inside_a_trace_is_refused():
+    import threading
+
+    results = {}
+
+    def work(i):
+        p = Value(0.5 + i)
+        traced = trace(lambda x: x * p if x > 0 else -x, 1.0, params=[p])
+        results[i] = traced(np.array([2.0, 3.0])).tolist() == [2 * (0.5 + i), 3 * (0.5 + i)]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {0: True, 1: True, 2: True, 3: True}
+    with pytest.raises(RuntimeError, match="inside a function being traced"):
+        trace(lambda x: trace(lambda z: z, 1.0) and x, 1.0)
+    assert trace(lambda z: z * 3, 1.0)(np.array([1.0, 2.0])).tolist() == [3.0, 6.0]
