@@ -102,6 +102,8 @@ class _Tape:
         from .value import Value
 
         out = Value(v.data, v.label)
+        if not self.mine():  # another thread traces: this detach is an ordinary one
+            return out
         out._fn, out._a, out._da = ops.IDENTITY, v, 1.0
         out.__class__ = tracing_value()
         self.made_nodes.append(out)
