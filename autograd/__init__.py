@@ -26,7 +26,7 @@ from .paths import (
     reverse_mode,
 )
 from .switches import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .trace import Traced, TraceMismatchError, trace
+from .trace import Traced, TraceFallbackWarning, TraceMismatchError, trace
 from .value import Value
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "PathSum",
     "ReverseMode",
     "TooManyPathsError",
+    "TraceFallbackWarning",
     "TraceMismatchError",
     "Traced",
     "Value",

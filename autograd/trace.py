@@ -1,137 +1,241 @@
 """Trace once, replay over a batch: a scalar function turned into a flat tape of instructions that
-NumPy replays for every sample at once, forward and backward.
+NumPy replays for every sample at once, forward and backward, never silently wrong.
 
-``trace(fn, *example_args, params=...)`` runs ``fn`` once on Values, as any user code runs, and
-records the graph it built: for each node in topological order, its operation and the slots of
-its parents. ``Traced`` replays that tape with the operations' ``batched`` forward formulas and
-their derivative rules evaluated in ``autograd.arraymath`` (the same rules as ``backward``: no
-second table of derivatives), one array entry per sample. No Value is made per node per sample.
+``trace(fn, *example_args, params=...)`` runs ``fn`` once on Values (inside ``enable_grad``,
+whatever the caller's switches) and records the graph it built (``autograd.tape``). ``Traced``
+replays it with the operations' ``batched`` forward formulas and their derivative rules
+evaluated in ``autograd.arraymath`` (the same rules as ``backward``), one column per sample.
 
-The replay fuses what a network does most: a sum of products (a neuron's ``b + w0·x0 + ...``)
-is one step, and the neurons of a layer, reading the same inputs, one matrix product
-(``benchmarks/traced.py``: micrograd's demo step about 1/500 of micrograd's time, about 2x
-PyTorch's). ``print(traced)`` shows the tape as recorded, one line per operation.
+What a tape cannot follow is heard while tracing, as ``jax.jit`` or ``torch.compile`` would
+guard it (``autograd.recorder``): every decision Python takes on a traced number (a comparison,
+``max``/``min`` of Values, ``float(x)``, ``x.item()``, ``x.data``) is a *guard*, evaluated for
+every sample at replay. Samples on which a guard differs from the example are computed by the
+scalar engine, exactly, and a ``TraceFallbackWarning`` says how many and names the guard
+(file:line). A value made under ``no_grad`` or by ``detach()`` inside ``fn`` is replayed per
+sample with its gradient stopped (JAX's ``stop_gradient``). ``bool(v)`` is True for every Value
+(as in micrograd): it decides nothing.
 
-What tracing cannot capture, as with ``jax.jit``: Python control flow that depends on the data
-(``if x.data > 0: ...``, a loss that clamps one sample differently) is frozen as the example took
-it. ``Traced.check(*other_example)`` re-traces on another sample and raises ``TraceMismatchError``
-where the two tapes differ; ``trace(..., check=other_example)`` does it at once.
+Speed (``benchmarks/traced.py``): a neuron's sum of products is one step, a layer one matrix
+product, a layer's activations one array operation; the value and adjoint arrays are kept
+between calls; a batch is replayed in chunks so that they never exceed ``BUFFER_BYTES``.
 """
 
 from __future__ import annotations
 
 import numbers
+import operator
+import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
-from . import arraymath as am
-from . import ops
-from .graph import topological_order
+from . import program as programs
+from .recorder import TAPE
+from .switches import enable_grad
+from .tape import Tape, record
 from .value import Value
+
+BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+_DATA, _GRAD = operator.attrgetter("data"), operator.attrgetter("grad")
+
+
+def add_grads(params: list[Value], totals: np.ndarray) -> None:
+    """``p.grad += total`` for each parameter, in C loops (``map``) rather than a Python loop:
+    on MLP(64, [32, 10])'s 2,410 parameters the loop took longer than the replay itself."""
+    grads = np.fromiter(map(_GRAD, params), float, len(params)) + totals
+    deque(map(setattr, params, repeat("grad"), grads.tolist()), maxlen=0)
 
 
 class TraceMismatchError(ValueError):
     """Two samples gave different tapes: the function's structure depends on its data."""
 
 
+class TraceFallbackWarning(UserWarning):
+    """Some samples took another decision than the example: the engine computed them."""
+
+
 class Traced:
-    """A tape: ``traced(*batch)`` gives the outputs of every sample, ``traced.backward(*batch)``
-    also adds the parameters' gradients (mean or sum over the batch) to their ``.grad``, as
+    """A tape: ``traced(*batch)`` gives the outputs of every sample (shape (n,), or (n, k) for a
+    function returning k Values); ``traced.backward(*batch)`` also adds the parameters'
+    gradients of the first output (mean or sum over the batch) to their ``.grad``, as
     ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape."""
 
-    def __init__(
-        self,
-        fn: Callable[..., Value],
-        shapes: tuple[int | None, ...],
-        inputs: np.ndarray,
-        params: list[tuple[int, Value]],
-        constants: list[tuple[int, float]],
-        instructions: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-        op_table: list[ops.Op],
-        const_table: np.ndarray,
-        output: int,
-    ) -> None:
-        self.fn = fn  # what was traced: check() traces it again
-        self.shapes = shapes  # per argument: None for a number, k for a sequence of k
-        self.inputs = inputs  # the slot of each input number, in argument order
-        self.params = params  # (slot, parameter Value)
-        self._param_slots = np.array([slot for slot, _ in params], dtype=np.intp)
-        self.constants = constants  # (slot, number) for the other leaves
-        # Instruction k computes slot first + k: the leaves take the slots before it. Per
-        # instruction: the operation's number in op_table, the parents' slots (b = -1 for one
-        # parent), the constant's index in const_table (-1 for none).
-        self.op_index, self.a, self.b, self.const = instructions
-        self.op_table = op_table
-        self.const_table = const_table
-        # The slot of instruction 0: the leaves (used inputs, parameters, constants) come first.
-        self.first = int((inputs >= 0).sum()) + len(params) + len(constants)
-        self._cached: list[tuple] | None = None
-        self.output = output
+    def __init__(self, fn: Callable, tape: Tape, params: list[Value], several: bool) -> None:
+        self.fn = fn  # what was traced: check() traces it again, the fallback runs it
+        self.tape = tape
+        self.shapes = tape.shapes
+        self.inputs = tape.inputs
+        self.params = tape.params
+        self.constants = tape.constants
+        self.first = tape.first
+        self.several = several  # fn returned a sequence of Values
+        self._given = params  # every parameter: the fallback may reach ones the example did not
+        self._param_values = [p for _, p in tape.params]
+        self._program: list | None = None
+        self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
+        self._warned: set[int] = set()
+        self._pending: Any = None  # the first guard that differed, not yet warned about
 
     # --- replay -------------------------------------------------------------------------------
     def __call__(self, *batch: Any) -> np.ndarray:
-        """The output for every sample of the batch, shape (n,)."""
-        return self._forward(self._columns(batch))[self.output].copy()
+        """The outputs for every sample of the batch: (n,), or (n, k) for k outputs."""
+        return self._replay(batch, backward=False, scale=0.0)
 
     def backward(self, *batch: Any, reduction: str = "mean") -> np.ndarray:
         """Replay forward and backward over the batch; add to each parameter's ``.grad`` the
-        mean (or sum) over the samples of d(output)/d(parameter). Returns the outputs (n,)."""
+        mean (or sum) over the samples of d(first output)/d(parameter). Returns the outputs."""
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-        values = self._forward(self._columns(batch))
-        n = values.shape[1]
-        adjoint = np.zeros(values.shape)
-        adjoint[self.output] = 1.0
-        # The parameters' gradients, summed over the batch, for the weighted sums' weights.
-        weight_grads = np.zeros(len(self.params))
-        with np.errstate(all="ignore"):
-            for step in reversed(self._program()):
-                if step[0] == "sum":
-                    _, slot, plain, left, right, unique = step
-                    g = adjoint[slot]
-                    _scatter(adjoint, plain, g, unique)
-                    _scatter(adjoint, left, values[right] * g, unique)
-                    _scatter(adjoint, right, values[left] * g, unique)
-                    continue
-                if step[0] == "layer":  # the weighted sums of a layer at once: Z = W X + b
-                    _, slots, plain, weights, positions, right = step
-                    g = adjoint[slots]
-                    w = values[weights, 0]
-                    adjoint[right] += w.T @ g
-                    adjoint[plain] += g
-                    weight_grads[positions] += g @ values[right].T
-                    continue
-                if step[0] == "weighted":  # Σ w·x with parameters w: the same, as matrix maths
-                    _, slot, plain, weights, positions, right, unique = step
-                    g = adjoint[slot]
-                    _scatter(adjoint, plain, g, unique)
-                    _scatter(adjoint, right, np.outer(values[weights, 0], g), unique)
-                    if unique:
-                        weight_grads[positions] += values[right] @ g
-                    else:
-                        np.add.at(weight_grads, positions, values[right] @ g)
-                    continue
-                _, slot, op, a, b, c = step
-                g = adjoint[slot]
-                if b < 0:
-                    adjoint[a] += _times(op.rule(am, values[a], None, values[slot], c), g)
-                else:
-                    da, db = op.rule(am, values[a], values[b], values[slot], None)
-                    adjoint[a] += _times(da, g)
-                    adjoint[b] += _times(db, g)
-        scale = 1.0 / n if reduction == "mean" else 1.0
-        if self.params:
-            totals = (adjoint[self._param_slots].sum(axis=1) + weight_grads) * scale
-            for (_, p), total in zip(self.params, totals.tolist(), strict=True):
-                p.grad += total
-        return values[self.output].copy()
+        return self._replay(batch, backward=True, scale=-1.0 if reduction == "mean" else 1.0)
 
-    def _columns(self, batch: tuple) -> list[np.ndarray]:
+    @property
+    def width(self) -> int:
+        """Rows of the value array: the slots a step, a guard or the caller reads or writes."""
+        self.program()
+        return self._width
+
+    def chunk(self) -> int:
+        """How many samples one pass replays: the value and adjoint arrays of that many samples
+        fit in ``BUFFER_BYTES``."""
+        self.program()
+        return max(1, BUFFER_BYTES // (16 * self._width))
+
+    def _replay(self, batch: tuple, backward: bool, scale: float) -> np.ndarray:
+        arrays, columns, n = self._columns(batch)
+        outputs = np.empty((n, len(self.tape.outputs)))
+        totals = np.zeros(len(self.params))
+        bad: list[np.ndarray] = []
+        step = self.chunk()
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            v, adj = self._buffers(stop - start, backward)
+            pv = self._fill(v, [c[start:stop] for c in columns])
+            program = self.program()
+            with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
+                for s in program:
+                    s.forward(v, pv)
+                good = self._guards(v)
+                outputs[start:stop] = v[self._out_rows].T
+                if good is not None:
+                    bad.append(start + np.flatnonzero(~good))
+                    v = v[:, good]
+                    adj = np.empty_like(v)
+                if backward and v.shape[1]:
+                    totals += self._backward(v, adj, pv, program)
+        if backward:
+            engine = self._fallback(arrays, bad, outputs, backward)
+            scale = 1.0 / max(n, 1) if scale < 0 else scale
+            add_grads(self._param_values, totals * scale)
+            if bad:  # the samples the engine computed
+                add_grads(self._given, np.array(engine) * scale)
+        else:
+            self._fallback(arrays, bad, outputs, backward)
+        return outputs if self.several else outputs[:, 0]
+
+    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list) -> Any:
+        """The parameters' gradients of the first output, summed over the columns of ``v``;
+        again with the zero-derivative convention when they come out non-finite."""
+        for careful in (False, True):
+            adj[...] = 0.0
+            adj[self._out_rows[0]] = 1.0
+            wg = np.zeros(len(self.params))
+            for s in reversed(program):
+                if s.differentiated:
+                    s.backward(v, adj, pv, wg, careful)
+            wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
+            if np.isfinite(wg).all():
+                break
+        return wg
+
+    def _buffers(self, m: int, backward: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Views of the kept value (and adjoint) arrays for ``m`` samples: allocated once, for
+        the largest chunk seen (re-allocating them every call cost 2.1x on a digits epoch)."""
+        values, adjoints = self._kept
+        if values.shape[1] < m:
+            values = np.empty((self._width, m))
+        if backward and adjoints.shape[1] < m:
+            adjoints = np.empty((self._width, m))
+        self._kept = (values, adjoints)
+        return values[:, :m], adjoints[:, :m]
+
+    def _fill(self, v: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+        """The leaves' rows; returns the parameters' current values (read now)."""
+        for row, column in zip(self._in_rows, columns, strict=True):
+            if row >= 0:  # an input the function did not use has no row
+                v[row] = column
+        pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
+        if len(self._param_rows):
+            v[self._param_rows] = pv[self._param_has_row][:, None]
+        for row, c in self._const_rows:
+            v[row] = c
+        return pv
+
+    def _guards(self, v: np.ndarray) -> np.ndarray | None:
+        """Per sample, whether every guard took the example's decision (None: all did)."""
+        good = None
+        for index, (guard, a, b, c) in enumerate(self.tape.guards):
+            a, b = self._rows[a], self._rows[b] if b >= 0 else -1
+            x = v[a]
+            if guard.kind == "read":
+                holds = x == guard.outcome
+                if guard.outcome != guard.outcome:  # NaN at the example: NaN again
+                    holds = np.isnan(x)
+            else:
+                holds = _COMPARE[guard.kind](x, v[b] if b >= 0 else c) == guard.outcome
+            if not holds.all():
+                if index not in self._warned:
+                    self._warned.add(index)
+                    self._pending = guard
+                good = holds if good is None else good & holds
+        return good
+
+    def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool) -> list:
+        """The scalar engine on the samples where a guard differed: their outputs, and the sum
+        of their gradients for every parameter given to ``trace``."""
+        rows = np.concatenate(bad) if bad else np.empty(0, dtype=np.intp)
+        sums = [0.0] * len(self._given)
+        if not len(rows):
+            return sums
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            warnings.warn(
+                f"trace: {len(rows)} of {len(outputs)} samples took another decision than the "
+                f"traced example at {pending.describe()}; the scalar engine computed them, "
+                f"exactly (this warning is given once per guard)",
+                TraceFallbackWarning,
+                stacklevel=4,
+            )
+        saved = [p.grad for p in self._given]
+        for p in self._given:
+            p.grad = 0.0
+        try:
+            for r in rows.tolist():
+                args = [Value(float(a[r])) if s is None else [Value(float(x)) for x in a[r]]
+                        for a, s in zip(arrays, self.shapes, strict=True)]  # fmt: skip
+                with enable_grad():
+                    result = self.fn(*args)
+                    outs = list(result) if self.several else [result]
+                    outputs[r] = [o.data for o in outs]
+                    if backward:
+                        outs[0].backward()
+            sums = [p.grad for p in self._given]
+        finally:
+            for p, g in zip(self._given, saved, strict=True):
+                p.grad = g
+        return sums
+
+    def _columns(self, batch: tuple) -> tuple[list[np.ndarray], list[np.ndarray], int]:
         if len(batch) != len(self.shapes):
             raise TypeError(f"the traced function takes {len(self.shapes)} argument(s), "
                             f"got {len(batch)}")  # fmt: skip
+        arrays: list[np.ndarray] = []
         columns: list[np.ndarray] = []
         n = None
         for i, (arg, shape) in enumerate(zip(batch, self.shapes, strict=True)):
@@ -146,212 +250,83 @@ class Traced:
             if n is not None and len(array) != n:
                 raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
             n = len(array)
+            arrays.append(array)
             columns.extend([array] if shape is None else list(array.T))
-        return columns
+        return arrays, columns, 1 if n is None else n
 
-    def _forward(self, columns: list[np.ndarray]) -> np.ndarray:
-        """Every slot's value for every sample: an array (slots, n)."""
-        n = len(columns[0]) if columns else 1
-        values = np.empty((self.first + len(self.a), n))
-        for slot, column in zip(self.inputs, columns, strict=True):
-            if slot >= 0:  # an input the function did not use has no slot
-                values[slot] = column
-        if self.params:  # read now: the parameters' current values
-            values[self._param_slots] = np.array([p.data for _, p in self.params])[:, None]
-        for slot, c in self.constants:
-            values[slot] = c
-        with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives, silently
-            for step in self._program():
-                if step[0] == "sum":
-                    _, slot, plain, left, right, _ = step
-                    total = values[plain].sum(axis=0)
-                    if len(left):
-                        total += (values[left] * values[right]).sum(axis=0)
-                    values[slot] = total
-                    continue
-                if step[0] == "layer":
-                    _, slots, plain, weights, _, right = step
-                    values[slots] = values[weights, 0] @ values[right] + values[plain]
-                    continue
-                if step[0] == "weighted":
-                    _, slot, plain, weights, _, right, _ = step
-                    values[slot] = values[weights, 0] @ values[right] + values[plain].sum(axis=0)
-                    continue
-                _, slot, op, a, b, c = step
-                if b >= 0:
-                    values[slot] = op.batched(values[a], values[b])
-                elif c is not None:
-                    values[slot] = op.batched(values[a], c)
-                else:
-                    values[slot] = op.batched(values[a])
-        return values
-
-    def _program(self) -> list[tuple]:
-        """The replay's steps, made once from the tape.
-
-        Every sum of products (a neuron's ``b + w0·x0 + w1·x1 + ...``: a tree of ``+`` whose
-        inner sums and products are used nowhere else) becomes one step,
-        ``slot = Σ plain + Σ left·right`` over rows of the value array: a handful of NumPy calls
-        instead of two per term. The other operations are steps of their own:
-        ``("op", slot, op, a, b, c)``."""
-        if self._cached is not None:
-            return self._cached
-        consts = self.const_table.tolist()
-        rows = list(zip(self.op_index.tolist(), self.a.tolist(), self.b.tolist(),
-                        self.const.tolist(), strict=True))  # fmt: skip
-        first = self.first
-        uses = [0] * (first + len(rows))
-        uses[self.output] += 1
-        consumer: list[ops.Op | None] = [None] * len(uses)  # the op that reads a slot
-        for o, a, b, _ in rows:
-            for parent in (a, b) if b >= 0 else (a,):
-                uses[parent] += 1
-                consumer[parent] = self.op_table[o]
-
-        def op_at(slot: int) -> ops.Op | None:
-            return self.op_table[rows[slot - first][0]] if slot >= first else None
-
-        def inner(slot: int, op: ops.Op) -> bool:
-            """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
-            return (op_at(slot) is op and uses[slot] == 1 and slot != self.output
-                    and consumer[slot] is ops.ADD)  # fmt: skip
-
-        position = {s: i for i, (s, _) in enumerate(self.params)}
-        absorbed: set[int] = set()
-        program: list[tuple] = []
-        for k, (o, a, b, c) in enumerate(rows):
-            slot, op = first + k, self.op_table[o]
-            if op is ops.ADD and not inner(slot, ops.ADD):
-                plain, left, right, taken = [], [], [], []
-                stack = [a, b]
-                while stack:
-                    term = stack.pop()
-                    if inner(term, ops.ADD):
-                        taken.append(term)
-                        stack.extend(rows[term - first][1:3])
-                    elif inner(term, ops.MUL):
-                        taken.append(term)
-                        left.append(rows[term - first][1])
-                        right.append(rows[term - first][2])
-                    else:
-                        plain.append(term)
-                if taken:  # else a lone a + b: an ordinary step
-                    absorbed.update(taken)
-                    program.append(self._sum_step(slot, plain, left, right, position))
-                    continue
-            program.append(("op", slot, op, a, b, None if c < 0 else consts[c]))
-        self._cached = _layers([step for step in program if step[1] not in absorbed])
-        return self._cached
-
-    @staticmethod
-    def _sum_step(slot: int, plain: list, left: list, right: list, position: dict) -> tuple:
-        """A fused sum; ``weighted`` when every product has a parameter on one side (a
-        neuron's w·x; ``position``: a parameter's slot to its index), whose value is the same
-        for every sample: a matrix-vector product."""
-        if left and all(r in position for r in right):
-            left, right = right, left
-        everything = plain + left + right
-        unique = len(set(everything)) == len(everything)
-        rows = [np.array(x, dtype=np.intp) for x in (plain, left, right)]
-        if left and all(w in position for w in left):
-            positions = np.array([position[w] for w in left], dtype=np.intp)
-            return ("weighted", slot, rows[0], rows[1], positions, rows[2], unique)
-        return ("sum", slot, *rows, unique)
+    def program(self) -> list:
+        """The replay's steps (``autograd.program``), made once from the tape."""
+        if self._program is None:
+            t = self.tape
+            self._program, rows, self._width = programs.build(t)
+            self._rows = rows
+            self._in_rows = [int(rows[s]) if s >= 0 else -1 for s in t.inputs.tolist()]
+            self._out_rows = rows[t.outputs]
+            param_rows = rows[[s for s, _ in t.params]].astype(np.intp)
+            self._param_has_row = param_rows >= 0  # read as a row by some step (not a layer)
+            self._param_rows = param_rows[self._param_has_row]
+            self._const_rows = [(int(rows[s]), c) for s, c in t.constants if rows[s] >= 0]
+        return self._program
 
     # --- reading the tape ----------------------------------------------------------------------
     def __len__(self) -> int:
         """The number of operations on the tape."""
-        return len(self.a)
+        return len(self.tape.a)
 
     def nbytes(self) -> int:
         """The tape's own size in bytes (instructions and constants)."""
-        arrays = (self.op_index, self.a, self.b, self.const, self.const_table)
-        return int(sum(a.nbytes for a in arrays))
+        t = self.tape
+        return int(sum(a.nbytes for a in (t.op_index, t.a, t.b, t.const, t.const_table)))
 
     def check(self, *other_example: Any) -> None:
-        """Re-trace on another sample; ``TraceMismatchError`` where the tapes differ."""
-        other = trace(self.fn, *other_example, params=[p for _, p in self.params])
+        """Re-trace on another sample; ``TraceMismatchError`` where the tapes differ (with the
+        guards in place, a convenience: a replay never gives another number than the engine)."""
+        other = trace(self.fn, *other_example, params=self._given)
         if other.signature() != self.signature():
             raise TraceMismatchError(
                 f"the function's graph differs between the two samples ({len(self)} and "
                 f"{len(other)} operations): it depends on its data through Python control "
-                f"flow, which a trace cannot capture; run it untraced"
+                f"flow; the replay computes such samples with the engine (slower)"
             )
 
     def signature(self) -> tuple:
-        ops_named = tuple(self.op_table[int(i)].name for i in self.op_index)
-        consts = tuple(float(self.const_table[c]) if c >= 0 else None for c in self.const.tolist())
-        return (ops_named, self.a.tolist(), self.b.tolist(), consts, self.shapes,
-                tuple(s for s, _ in self.params), tuple(self.constants))  # fmt: skip
+        """What makes two tapes the same: operations, slots, constants, which input and which
+        parameter feeds which slot, the stopped gradients and the guards' decisions."""
+        t = self.tape
+        ops_named = tuple(t.op_table[int(i)].name for i in t.op_index)
+        consts = tuple(float(t.const_table[c]) if c >= 0 else None for c in t.const.tolist())
+        guards = tuple((g.kind, a, b, c, g.outcome if g.kind != "read" else None)
+                       for g, a, b, c in t.guards)  # fmt: skip
+        return (ops_named, t.a.tolist(), t.b.tolist(), consts, t.shapes, t.inputs.tolist(),
+                tuple((s, id(p)) for s, p in t.params), tuple(t.constants), tuple(t.outputs),
+                tuple(sorted(t.stops)), guards)  # fmt: skip
 
     def __repr__(self) -> str:
-        names = {int(s): f"x{i}" for i, s in enumerate(self.inputs) if s >= 0}
-        names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(self.params)})
-        lines = [f"Traced: {len(self)} operations on {len(self.inputs)} inputs and "
-                 f"{len(self.params)} parameters"]  # fmt: skip
+        t = self.tape
+        names = {int(s): f"x{i}" for i, s in enumerate(t.inputs) if s >= 0}
+        names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(t.params)})
+        lines = [f"Traced: {len(self)} operations on {len(t.inputs)} inputs and "
+                 f"{len(t.params)} parameters"]  # fmt: skip
         lines += [f"  t{s} = {names[s]}" for s in sorted(names)]
-        lines += [f"  t{s} = {c:g}" for s, c in self.constants]
+        lines += [f"  t{s} = {c:g}" for s, c in t.constants]
         for k in range(len(self)):
-            op = self.op_table[int(self.op_index[k])]
-            a, b, c = int(self.a[k]), int(self.b[k]), int(self.const[k])
+            op, a, b, c = t.row(k)
             args = {"x": f"t{a}", "a": f"t{a}", "b": f"t{b}"}
-            if c >= 0:
-                args["c"] = f"{float(self.const_table[c]):g}"
-            lines.append(f"  t{self.first + k} = {op.template.format(**args)}")
+            if c is not None:
+                args["c"] = f"{c:g}"
+            stop = "  (gradient stopped)" if t.first + k in t.stops else ""
+            lines.append(f"  t{t.first + k} = {op.template.format(**args)}{stop}")
+        for g, a, b, c in t.guards:
+            if g.kind == "read":
+                test = f"t{a} == {g.outcome!r}"
+            else:
+                test = f"(t{a} {g.kind} {f't{b}' if b >= 0 else f'{c:g}'}) is {g.outcome}"
+            lines.append(f"  guard {test}: {g.describe()}")
         return "\n".join(lines)
 
 
-def _layers(program: list[tuple]) -> list[tuple]:
-    """Weighted sums over the same inputs (a layer's neurons) joined into one step at the place
-    of the first: its inputs are computed by then, and the others' readers all come later."""
-
-    def joinable(step: tuple) -> bool:  # a weighted sum with one bias, no row twice
-        return step[0] == "weighted" and len(step[2]) == 1 and step[6]
-
-    groups: dict[tuple, list[tuple]] = {}
-    for step in program:
-        if joinable(step):
-            groups.setdefault(tuple(step[5].tolist()), []).append(step)
-    joined: list[tuple] = []
-    for step in program:
-        members = groups[tuple(step[5].tolist())] if joinable(step) else None
-        if not members or len(members) == 1:
-            joined.append(step)
-        elif step is members[0]:
-            joined.extend(_layer(members))
-    return joined
-
-
-def _layer(members: list[tuple]) -> list[tuple]:
-    """One ``layer`` step for weighted sums over the same inputs, or the sums as they were when
-    a weight or bias appears twice (the matrix form would add it once)."""
-    positions = np.stack([m[4] for m in members])
-    plains = np.concatenate([m[2] for m in members])
-    if len(set(positions.ravel().tolist())) < positions.size or len(set(plains.tolist())) < len(
-        plains
-    ):
-        return members
-    slots = np.array([m[1] for m in members], dtype=np.intp)
-    weights = np.stack([m[3] for m in members])
-    return [("layer", slots, plains, weights, positions, members[0][5])]
-
-
-def _times(d: Any, g: Any) -> Any:
-    return g if d.__class__ is float and d == 1.0 else d * g  # the 1 of + edges costs nothing
-
-
-def _scatter(adjoint: np.ndarray, rows: np.ndarray, terms: Any, unique: bool) -> None:
-    """adjoint[rows] += terms, adding twice where a row repeats."""
-    if not len(rows):
-        return
-    if unique:
-        adjoint[rows] += terms
-    else:
-        np.add.at(adjoint, rows, np.broadcast_to(terms, (len(rows), adjoint.shape[1])))
-
-
 def trace(
-    fn: Callable[..., Value],
+    fn: Callable[..., Any],
     *example_args: Any,
     params: Iterable[Value] = (),
     check: Sequence | None = None,
@@ -359,9 +334,10 @@ def trace(
     """Run ``fn`` once on the example and record its graph as a tape (see the module's text).
 
     Each example argument is a number or a 1-D sequence of numbers; ``fn`` receives a Value, or a
-    list of Values, in its place, and returns a Value. ``params`` are the leaves the replay shares
-    across the batch and whose gradients ``backward`` accumulates (a model's ``parameters()``);
-    any other leaf ``fn`` makes is a constant. ``check``: a second example to re-trace on.
+    list of Values, in its place, and returns a Value or a sequence of Values. ``params`` are
+    the leaves the replay shares across the batch and whose gradients ``backward`` accumulates
+    (a model's ``parameters()``); any other leaf ``fn`` makes is a constant. ``check``: a second
+    example to re-trace on.
     """
     if not callable(fn):
         raise TypeError(f"trace() takes a function, got {type(fn).__name__}")
@@ -385,68 +361,22 @@ def trace(
             leaves.extend(vs)
             args.append(vs)
             shapes.append(len(vs))
-    out = fn(*args)
-    if not isinstance(out, Value):
-        raise TypeError(f"the traced function must return a Value, got {type(out).__name__}")
-    traced = _record(fn, out, leaves, list(params), tuple(shapes))
+    given = list({id(p): p for p in params}.values())
+    for p in given:
+        if not isinstance(p, Value):
+            raise TypeError(f"params must be Values, got {type(p).__name__} {p!r}")
+    with enable_grad(), TAPE.recording(leaves + given) as tape:
+        out = fn(*args)
+        guards, stopped = tape.guards, tape.stopped
+    several = isinstance(out, (list, tuple))
+    outs = list(out) if several else [out]
+    if not outs or not all(isinstance(o, Value) for o in outs):
+        raise TypeError(
+            f"the traced function must return a Value or a sequence of Values, "
+            f"got {type(out).__name__}"
+        )
+    traced = Traced(fn, record(outs, leaves, given, tuple(shapes), guards, stopped), given,
+                    several)  # fmt: skip
     if check is not None:
         traced.check(*check)
     return traced
-
-
-def _record(
-    fn: Callable[..., Value], out: Value, leaves: list[Value], params: list[Value], shapes: tuple
-) -> Traced:
-    order = topological_order(out)
-    graph_leaves = [v for v in order if v._a is None]
-    interior = [v for v in order if v._a is not None]
-    slot = {v: i for i, v in enumerate(graph_leaves + interior)}
-    param_ids = {id(p) for p in params}
-    inputs = np.array([slot.get(v, -1) for v in leaves], dtype=np.int32)
-    input_slots = set(inputs.tolist())
-    found_params, constants = [], []
-    for v in graph_leaves:
-        if id(v) in param_ids:
-            found_params.append((slot[v], v))
-        elif slot[v] not in input_slots:
-            constants.append((slot[v], v.data))
-    op_table: list[ops.Op] = []
-    op_number: dict[int, int] = {}
-    consts: list[float] = []
-    rows = []
-    for v in interior:
-        if v._fn not in _REPLAYABLE:
-            raise TypeError(
-                f"trace cannot replay the operation {v._fn.name!r}: it was made by "
-                f"Value.from_op, whose local derivatives are numbers for one sample"
-            )
-        number = op_number.setdefault(id(v._fn), len(op_table))
-        if number == len(op_table):
-            op_table.append(v._fn)
-        c = -1
-        if v._const is not None:
-            c = len(consts)
-            consts.append(v._const)
-        a, b = v._a, v._b
-        assert a is not None  # an interior node has a first parent
-        rows.append((number, slot[a], slot[b] if b is not None else -1, c))
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return Traced(
-        fn,
-        shapes,
-        inputs,
-        found_params,
-        constants,
-        (
-            table[:, 0].astype(np.uint8),
-            table[:, 1].astype(np.int32),
-            table[:, 2].astype(np.int32),
-            table[:, 3].astype(np.int32),
-        ),
-        op_table,
-        np.array(consts, dtype=float),
-        slot[out],
-    )
-
-
-_REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}

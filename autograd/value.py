@@ -12,6 +12,7 @@ from typing import Any
 from . import custom, ops
 from . import floatmath as fm
 from .graph import edges, reverse_sweep, topological_order
+from .recorder import TAPE  # what a trace hears: guards and stopped gradients (recorder.py)
 from .switches import STATE, is_anomaly_enabled, is_grad_enabled, user_site
 
 
@@ -133,26 +134,42 @@ class Value:
     # --- the habits of PyTorch and micrograd users ------------------------------------------
     def item(self) -> float:
         """The number, as a Python float (PyTorch's name; the same as ``.data``)."""
+        if TAPE.on:
+            TAPE.read(self, self.data, "item()")
         return self.data
 
     def __float__(self) -> float:
         """``float(v)``: the number. The graph is not followed: for a differentiable function,
         use the method (``v.sin()``), not ``math.sin(v)``."""
+        if TAPE.on:
+            TAPE.read(self, self.data, "float()")
         return self.data
 
     # Comparisons compare the numbers and return a bool (max(a, b), sorted(values), if v > 0);
     # == and != stay identity, so that Values can be dictionary keys and set members.
     def __lt__(self, other: Value | float) -> bool:
-        return self.data < _compared(other)
+        outcome = self.data < _compared(other)
+        if TAPE.on:
+            TAPE.compared("<", self, other, outcome)
+        return outcome
 
     def __le__(self, other: Value | float) -> bool:
-        return self.data <= _compared(other)
+        outcome = self.data <= _compared(other)
+        if TAPE.on:
+            TAPE.compared("<=", self, other, outcome)
+        return outcome
 
     def __gt__(self, other: Value | float) -> bool:
-        return self.data > _compared(other)
+        outcome = self.data > _compared(other)
+        if TAPE.on:
+            TAPE.compared(">", self, other, outcome)
+        return outcome
 
     def __ge__(self, other: Value | float) -> bool:
-        return self.data >= _compared(other)
+        outcome = self.data >= _compared(other)
+        if TAPE.on:
+            TAPE.compared(">=", self, other, outcome)
+        return outcome
 
     @property
     def _prev(self) -> set[Value]:
@@ -433,6 +450,8 @@ class Value:
     # --- history -----------------------------------------------------------------------------
     def detach(self) -> Value:
         """A new leaf with the same data and label, and no history."""
+        if TAPE.on:
+            return TAPE.detached(self)
         return Value(self.data, label=self.label)
 
     def backward(
@@ -579,10 +598,12 @@ def _make2(data: float, op: ops.Op, a: Value, b: Value) -> Value:
 def _make_under_switches(v: Value, parents: tuple) -> None:
     """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``."""
     v._a = v._b = None
-    if is_grad_enabled():
+    if is_grad_enabled() or TAPE.mine():
         _set_edges(v, _edges_of(v, parents, fm))
     else:  # no history: a leaf, whatever made its number
         v._fn, v._const = ops.LEAF, None
+    if TAPE.on:
+        TAPE.made(v, is_grad_enabled())
     if is_anomaly_enabled():
         site = user_site()
         if not math.isfinite(v.data):

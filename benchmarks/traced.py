@@ -1,56 +1,72 @@
-"""Trace once, replay over the batch: the traced engine against micrograd, the untraced engine
-and PyTorch, measured side by side in one run.
+"""The traced replay against its peers, measured side by side in one process: PyTorch (float64,
+one thread), jax.jit (when installed; skipped otherwise) and micrograd 0.1.0 (when installed).
 
-    python benchmarks/traced.py            # micrograd and PyTorch from the bench extra, if there
+    python benchmarks/traced.py            # PyTorch: pip install torch; jax: pip install jax
 
-1. micrograd's demo step (MLP(2, [16, 16, 1]), 100 two-moons points, hinge + 1e-4 L2, SGD),
-   consecutive steps: traced pathgrad against micrograd 0.1.0 (target <= 1/300) and against
-   PyTorch's batched float64 step on one thread (target <= 3x).
-2. MLP(64, [32, 10]) on 1,797 8x8 digit images (scikit-learn's bundled set when installed, else
-   a synthetic 64-feature, 10-class set of the same size): one epoch of mini-batch SGD (batch 32,
-   cross-entropy), traced against the untraced engine (target <= 1/100; the untraced engine is
-   timed on its first 10 batches and scaled to the epoch), and the accuracy reached.
-3. Memory: bytes per operation on the tape against bytes per Value node (target <= 1/10).
+Every engine runs on one thread (NumPy's BLAS included: OPENBLAS_NUM_THREADS=1 is set before
+NumPy loads), the engines take turns round by round, and each ratio is the median over rounds.
+Times are the process's CPU time (``time.process_time``), which a machine shared with other work
+inflates far less than the wall clock.
+
+1. micrograd's demo step (MLP(2, [16, 16, 1]), 100 two-moons points, hinge + 1e-4 L2, SGD with
+   lr = 1.0 - 0.9 k / 100, the accuracy of each step), trained by ``nn.fit(trace=True)``:
+   target <= 0.8x PyTorch's step, and within 2x of jax.jit's.
+2. An epoch of MLP(64, [32, 10]) with cross-entropy on 1,797 8x8 digits (scikit-learn's set
+   when installed, else a synthetic set of the same shape), mini-batches of 32, SGD lr 0.1, by
+   ``nn.fit(trace=True, epochs=5)`` / 5 (tracing the sample, once per fit, included; its time
+   is printed too): target <= PyTorch's epoch, and within 2x of jax.jit's.
+3. Memory: the peak (tracemalloc) of replaying 10^6 samples of MLP(2, [16, 16, 1]) forward and
+   backward, against ``BUFFER_BYTES`` (the bound: buffers, plus as much again for a step's
+   temporaries, plus the inputs and outputs) and against one unchunked array of every slot.
 """
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread, as PyTorch's below
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
+
+import importlib
 import statistics
 import time
 import tracemalloc
 
 import numpy as np
-from training import micrograd_steps
 
 import nn
-from autograd import Value, trace
+from autograd import trace
 from nn import functional as F
-from nn.optim import SGD
+from nn.optim import SGD, LambdaLR
 
-STEPS = 20
-
-
-def traced_steps(X, y, steps: int) -> None:
-    model = nn.MLP(2, [16, 16, 1], seed=0)
-    opt = SGD(model.parameters(), lr=1.0)
-    tape = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], y[0],
-                 params=model.parameters())  # fmt: skip
-    params = model.parameters()
-    penalty = trace(lambda: 1e-4 * F.l2_penalty(params), params=params)
-    for k in range(steps):
-        opt.zero_grad()
-        tape.backward(X, y)
-        penalty.backward(reduction="sum")
-        opt.lr = 1.0 - 0.9 * k / 100
-        opt.step()
+ROUNDS = 5
+STEPS = 100  # micrograd's demo trains for 100 steps
+EPOCHS = 5
 
 
-def torch_steps(X, y, steps: int) -> float | None:
+def optional(name: str):
     try:
-        import torch
+        return importlib.import_module(name)
     except ImportError:
         return None
-    torch.set_num_threads(1)
+
+
+torch = optional("torch")
+jax = optional("jax")
+
+
+# --- 1. micrograd's demo step ----------------------------------------------------------------
+def pathgrad_demo(X, y, steps: int) -> float:
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    opt = SGD(model.parameters(), lr=1.0)
+    t0 = time.process_time()
+    nn.fit(model, X, y, loss=F.hinge_loss, optimizer=opt, epochs=steps, progress=False,
+           penalty=lambda ps: 1e-4 * F.l2_penalty(ps), trace=True,
+           scheduler=LambdaLR(opt, lambda k: 1.0 - 0.9 * k / 100))  # fmt: skip
+    return (time.process_time() - t0) / steps
+
+
+def torch_demo(X, y, steps: int) -> float:
     torch.manual_seed(0)
     model = torch.nn.Sequential(
         torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16), torch.nn.ReLU(),
@@ -58,7 +74,7 @@ def torch_steps(X, y, steps: int) -> float | None:
     ).double()  # fmt: skip
     Xt, yt = torch.tensor(X), torch.tensor(y)
     opt = torch.optim.SGD(model.parameters(), lr=1.0)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for k in range(steps):
         scores = model(Xt).squeeze(1)
         loss = torch.relu(1 - yt * scores).mean() + 1e-4 * sum(
@@ -69,37 +85,48 @@ def torch_steps(X, y, steps: int) -> float | None:
         for group in opt.param_groups:
             group["lr"] = 1.0 - 0.9 * k / 100
         opt.step()
-    return (time.perf_counter() - t0) / steps
+        ((scores > 0) == (yt > 0)).double().mean().item()
+    return (time.process_time() - t0) / steps
 
 
-def timed(work, *args) -> float:
-    t0 = time.perf_counter()
-    work(*args)
-    return time.perf_counter() - t0
+def jax_mlp(sizes: list[int], seed: int = 0) -> list:
+    rng = np.random.default_rng(seed)
+    return [(jax.numpy.asarray(rng.normal(size=(m, n)) * np.sqrt(2 / n)), jax.numpy.zeros(m))
+            for n, m in zip(sizes[:-1], sizes[1:], strict=True)]  # fmt: skip
 
 
-def demo_step() -> None:
-    X, y = nn.data.make_moons(100, noise=0.1, seed=0)
-    y = y * 2.0 - 1.0
-    traced = statistics.median(timed(traced_steps, X, y, STEPS) / STEPS for _ in range(3))
-    try:
-        micro = timed(micrograd_steps, X.tolist(), y.tolist(), 3) / 3
-    except ImportError:
-        micro = None
-    torch_step = torch_steps(X, y, STEPS)
-    print(f"demo step: traced pathgrad {traced * 1e3:.2f} ms")
-    if micro:
-        ratio = traced / micro
-        print(f"  micrograd 0.1.0 {micro * 1e3:.0f} ms: traced / micrograd = 1/{1 / ratio:.0f} "
-              f"({'ok' if ratio <= 1 / 300 else 'MISS'}, target <= 1/300)")  # fmt: skip
-    if torch_step:
-        ratio = traced / torch_step
-        print(f"  PyTorch (float64, one thread) {torch_step * 1e3:.2f} ms: traced / PyTorch = "
-              f"{ratio:.1f}x ({'ok' if ratio <= 3 else 'MISS'}, target <= 3x)")  # fmt: skip
-    else:
-        print("  PyTorch not installed: pip install torch (the bench extra's optional side)")
+def jax_forward(params: list, X):
+    for k, (W, b) in enumerate(params):
+        X = X @ W.T + b
+        if k < len(params) - 1:
+            X = jax.nn.relu(X)
+    return X
 
 
+def jax_demo(X, y, steps: int) -> float:
+    jnp = jax.numpy
+
+    def loss(params, X, y):
+        scores = jax_forward(params, X)[:, 0]
+        l2 = sum((W * W).sum() + (b * b).sum() for W, b in params)
+        return jnp.maximum(0.0, 1 - y * scores).mean() + 1e-4 * l2, scores
+
+    @jax.jit
+    def step(params, X, y, lr):
+        (_, scores), grads = jax.value_and_grad(loss, has_aux=True)(params, X, y)
+        new = jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads)
+        return new, ((scores > 0) == (y > 0)).mean()
+
+    params, Xj, yj = jax_mlp([2, 16, 16, 1]), jnp.asarray(X), jnp.asarray(y)
+    step(params, Xj, yj, 1.0)[1].block_until_ready()  # compiled before the clock starts
+    t0 = time.process_time()
+    for k in range(steps):
+        params, accuracy = step(params, Xj, yj, 1.0 - 0.9 * k / 100)
+        float(accuracy)
+    return (time.process_time() - t0) / steps
+
+
+# --- 2. a digits epoch -----------------------------------------------------------------------
 def digits():
     try:
         from sklearn.datasets import load_digits
@@ -113,60 +140,156 @@ def digits():
         return centers[labels] + rng.normal(scale=1.5, size=(1797, 64)), labels, "synthetic digits"
 
 
+def pathgrad_epoch(X, labels) -> tuple[float, float]:
+    model = nn.MLP(64, [32, 10], seed=0)
+    t0 = time.process_time()
+    history = nn.fit(model, X, labels, loss=F.cross_entropy, lr=0.1, epochs=EPOCHS,
+                     batch_size=32, seed=0, progress=False, trace=True)  # fmt: skip
+    return (time.process_time() - t0) / EPOCHS, history.accuracy[-1]
+
+
+def tracing_time(X, labels) -> float:
+    from nn.traced import TracedModel
+
+    model = nn.MLP(64, [32, 10], seed=0)
+    t0 = time.process_time()
+    TracedModel(model, X, labels, F.cross_entropy).loss_tape.program()
+    return time.process_time() - t0
+
+
+def torch_epoch(X, labels) -> float:
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(),
+                                torch.nn.Linear(32, 10)).double()  # fmt: skip
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    Xt, yt = torch.tensor(X), torch.tensor(labels)
+    t0 = time.process_time()
+    for _ in range(EPOCHS):
+        order = torch.randperm(len(X))
+        correct = 0
+        for i in range(0, len(X), 32):
+            rows = order[i : i + 32]
+            logits = model(Xt[rows])
+            loss = torch.nn.functional.cross_entropy(logits, yt[rows])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            correct += int((logits.argmax(1) == yt[rows]).sum())
+    return (time.process_time() - t0) / EPOCHS
+
+
+def jax_epoch(X, labels) -> float:
+    jnp = jax.numpy
+
+    def loss(params, X, y):
+        logits = jax_forward(params, X)
+        return -jnp.take_along_axis(jax.nn.log_softmax(logits), y[:, None], 1).mean(), logits
+
+    @jax.jit
+    def step(params, X, y):
+        (_, logits), grads = jax.value_and_grad(loss, has_aux=True)(params, X, y)
+        new = jax.tree_util.tree_map(lambda p, g: p - 0.1 * g, params, grads)
+        return new, (logits.argmax(1) == y).sum()
+
+    params = jax_mlp([64, 32, 10])
+    order = np.random.default_rng(0).permutation(len(X))
+    batches = [(jnp.asarray(X[order[i : i + 32]]), jnp.asarray(labels[order[i : i + 32]]))
+               for i in range(0, len(X), 32)]  # fmt: skip
+    for Xb, yb in batches[-2:]:  # both batch shapes compiled before the clock starts
+        step(params, Xb, yb)[1].block_until_ready()
+    t0 = time.process_time()
+    for _ in range(EPOCHS):
+        correct = 0
+        for Xb, yb in batches:
+            params, right = step(params, Xb, yb)
+            correct += int(right)
+    return (time.process_time() - t0) / EPOCHS
+
+
+# --- the table -------------------------------------------------------------------------------
+def rounds(work: dict) -> dict:
+    """Each engine's median time over ROUNDS rounds, the engines taking turns."""
+    times: dict = {name: [] for name in work}
+    for r in range(ROUNDS):
+        names = list(work) if r % 2 == 0 else list(reversed(work))
+        for name in names:
+            times[name].append(work[name]())
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}x ({'ok' if ratio <= target else 'MISS'}, target <= {target:g}x)"
+
+
+def report(title: str, times: dict, unit: float, label: str, torch_target: float) -> None:
+    ours = times["pathgrad"]
+    print(f"{title}")
+    print(f"| engine | {label} | pathgrad / engine |")
+    print("|---|---:|---:|")
+    print(f"| pathgrad nn.fit(trace=True) | {ours * unit:.2f} | 1 |")
+    if "torch" in times:
+        print(f"| PyTorch float64, one thread | {times['torch'] * unit:.2f} | "
+              f"{verdict(ours / times['torch'], torch_target)} |")  # fmt: skip
+    else:
+        print("| PyTorch | not installed (pip install torch) | |")
+    if "jax" in times:
+        print(f"| jax.jit, one thread | {times['jax'] * unit:.2f} | "
+              f"{verdict(ours / times['jax'], 2.0)} |")  # fmt: skip
+    else:
+        print("| jax.jit | not installed (pip install jax): skipped | |")
+    print()
+
+
+def demo_step() -> None:
+    X, y = nn.data.make_moons(100, noise=0.1, seed=0)
+    y = y * 2.0 - 1.0
+    work = {"pathgrad": lambda: pathgrad_demo(X, y, STEPS)}
+    if torch is not None:
+        work["torch"] = lambda: torch_demo(X, y, STEPS)
+    if jax is not None:
+        work["jax"] = lambda: jax_demo(X, y, STEPS)
+    report("1. micrograd's demo step (100 points, MLP(2, [16, 16, 1]), hinge + L2, SGD)",
+           rounds(work), 1e3, "ms per step", 0.8)  # fmt: skip
+
+
 def digits_epoch() -> None:
     X, labels, source = digits()
-    onehot = np.eye(10)[labels]
-    model = nn.MLP(64, [32, 10], seed=0)
-    opt = SGD(model.parameters(), lr=0.1)
-
-    def sample_loss(x, t):
-        return F.cross_entropy(model(x), t)
-
-    batches = [
-        (X[i : i + 32], onehot[i : i + 32], labels[i : i + 32]) for i in range(0, len(X), 32)
-    ]
-    t0 = time.perf_counter()
-    for Xb, _, yb in batches[:10]:  # untraced: the first 10 batches, scaled to the epoch
-        opt.zero_grad()
-        F.cross_entropy([model(row) for row in Xb], yb).backward()
-        opt.step()
-    untraced = (time.perf_counter() - t0) * len(batches) / 10
-    model = nn.MLP(64, [32, 10], seed=0)
-    opt = SGD(model.parameters(), lr=0.1)
-    t0 = time.perf_counter()
-    tape = trace(sample_loss, X[0], onehot[0], params=model.parameters())
-    for Xb, Tb, _ in batches:
-        opt.zero_grad()
-        tape.backward(Xb, Tb)
-        opt.step()
-    traced = time.perf_counter() - t0
-    outputs = [trace(lambda x, j=j: model(x)[j], X[0], params=model.parameters())(X)
-               for j in range(10)]  # fmt: skip
-    accuracy = float(np.mean(np.argmax(np.stack(outputs, axis=1), axis=1) == labels))
-    ratio = traced / untraced
-    print(f"one epoch of MLP(64, [32, 10]) on {len(X)} {source}: untraced {untraced:.1f} s, "
-          f"traced {traced:.2f} s: 1/{1 / ratio:.0f} ({'ok' if ratio <= 1 / 100 else 'MISS'}, "
-          f"target <= 1/100); accuracy after the epoch {accuracy:.2f}")  # fmt: skip
+    work = {"pathgrad": lambda: pathgrad_epoch(X, labels)[0]}
+    if torch is not None:
+        work["torch"] = lambda: torch_epoch(X, labels)
+    if jax is not None:
+        work["jax"] = lambda: jax_epoch(X, labels)
+    times = rounds(work)
+    report(f"2. an epoch of MLP(64, [32, 10]), cross-entropy, batches of 32, {len(X)} {source}: "
+           f"fit(epochs={EPOCHS}) / {EPOCHS}, tracing included (tracing alone "
+           f"{tracing_time(X, labels) * 1e3:.0f} ms; accuracy after it "
+           f"{pathgrad_epoch(X, labels)[1]:.2f})", times, 1e3, "ms per epoch", 1.0)  # fmt: skip
 
 
 def memory() -> None:
+    trace_module = importlib.import_module("autograd.trace")
     model = nn.MLP(2, [16, 16, 1], seed=0)
     tape = trace(lambda x, t: F.hinge_loss([model(x)], [t]), [0.5, 0.5], 1.0,
                  params=model.parameters())  # fmt: skip
+    n = 1_000_000
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n, 2)), np.sign(rng.normal(size=n))
     tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    x = Value(0.5)
-    for _ in range(10_000):
-        x = x * 1.0001
-    per_value = (tracemalloc.get_traced_memory()[0] - base) / 10_000
+    tape.backward(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    per_op = tape.nbytes() / len(tape)
-    print(f"memory: {per_op:.1f} B per tape operation, {per_value:.0f} B per Value node: "
-          f"1/{per_value / per_op:.0f} ({'ok' if per_op <= per_value / 10 else 'MISS'}, "
-          f"target <= 1/10)")  # fmt: skip
+    buffers = trace_module.BUFFER_BYTES
+    unchunked = 2 * 8 * tape.tape.slots * n
+    print(f"3. memory of a replay of {n:,} samples of MLP(2, [16, 16, 1]), forward and backward: "
+          f"peak {peak / 2**20:.0f} MiB (bound: 2 x BUFFER_BYTES = {2 * buffers / 2**20:.0f} MiB "
+          f"+ outputs {8 * n / 2**20:.0f} MiB: {'ok' if peak <= 2 * buffers + 8 * n else 'MISS'})"
+          f"; unchunked value and adjoint arrays of every slot would take "
+          f"{unchunked / 2**30:.1f} GiB")  # fmt: skip
 
 
 if __name__ == "__main__":
+    if torch is not None:
+        torch.set_num_threads(1)
     demo_step()
     digits_epoch()
     memory()

@@ -65,10 +65,23 @@ def logsumexp(xs: Sequence) -> Value:
     """log sum_i e^(x_i), computed as m + log sum_i e^(x_i - m) with m = max x_i: finite for
     logits of any size. Its gradient is softmax(x)."""
     xs = _vector(xs)
-    m = max(x.data for x in xs)
-    if math.isinf(m):
-        m = 0.0
+    m = _shift(xs)
     return m + _total((x - m).exp() for x in xs).log()
+
+
+def _shift(xs: list[Value]) -> Value | float:
+    """max x_i, as a Value whose gradient stops (the result does not depend on the shift):
+    made of Value operations (max(a, b) = a + relu(b - a)), so that a traced replay computes it
+    for every sample without a guard per comparison. 0 when the maximum is not finite."""
+    level = xs
+    while len(level) > 1:  # pairwise, in a balanced tree: a replay joins each level's pairs
+        pairs = [a + (b - a).relu() for a, b in zip(level[::2], level[1::2], strict=False)]
+        level = pairs + level[len(pairs) * 2 :]
+    m = level[0].detach()
+    if -math.inf < m < math.inf:  # a guard when traced: not finite, the engine takes over
+        return m
+    largest = max(x.data for x in xs)  # m + relu(x - m) is nan beside an infinity
+    return 0.0 if math.isinf(largest) else largest
 
 
 def log_softmax(xs: Sequence) -> list[Value]:
@@ -81,7 +94,7 @@ def log_softmax(xs: Sequence) -> list[Value]:
 def softmax(xs: Sequence) -> list[Value]:
     """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m), m = max x: never overflows."""
     xs = _vector(xs)
-    m = max(x.data for x in xs)
+    m = _shift(xs)
     exps = [(x - m).exp() for x in xs]
     total = _total(exps)
     return [e / total for e in exps]
@@ -111,8 +124,7 @@ def _targets(target: Any) -> list[Any]:
         target = [target]
     out: list[Any] = []
     for t in target:
-        number = t.data if isinstance(t, Value) else t
-        if not isinstance(number, numbers.Real):
+        if not isinstance(t, (Value, numbers.Real)):
             raise TypeError(f"target must hold numbers, got {type(t).__name__} {t!r}")
         out.append(t if isinstance(t, Value) else float(t))
     return out
@@ -133,14 +145,14 @@ def l1_loss(input, target, reduction: str = "mean") -> Value:
 def _clamped_log(p: Value) -> Value:
     # As PyTorch: log is clamped at -100 so that p = 0 gives a large finite loss, gradient 0.
     logp = p.log()
-    return logp if logp.data >= -100 else Value(-100.0)
+    return logp if logp >= -100.0 else Value(-100.0)  # a guard when traced
 
 
 def binary_cross_entropy(input, target, reduction: str = "mean") -> Value:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] and targets y in [0, 1]."""
     ps, ys = _pairs(input, target)
     for p in ps:
-        if not 0.0 <= p.data <= 1.0:
+        if not 0.0 <= p <= 1.0:  # comparisons of Values: guards when traced
             raise ValueError(f"binary_cross_entropy takes probabilities in [0, 1], got {p.data}")
     terms = [
         -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p)) for p, y in zip(ps, ys, strict=True)
@@ -158,7 +170,12 @@ def hinge_loss(input, target, reduction: str = "mean") -> Value:
     """The SVM max-margin loss max(0, 1 - y·s) for scores s and labels y in {-1, +1}."""
     xs, ys = _pairs(input, target)
     for y in ys:
-        if getattr(y, "data", y) not in (-1.0, 1.0):
+        if isinstance(y, Value):  # traced: y·y is 1 for both labels, one guard whichever it is
+            square = y * y
+            bad = square < 1.0 or square > 1.0
+        else:
+            bad = y not in (-1.0, 1.0)
+        if bad:
             raise ValueError(f"hinge_loss takes labels -1 or +1, got {getattr(y, 'data', y):g}")
     return _reduce([(1 - y * x).relu() for x, y in zip(xs, ys, strict=True)], reduction)
 

@@ -269,56 +269,18 @@ class MLP(Module):
         """The same network as a ``torch.nn.Sequential`` of ``Linear`` layers and activations,
         in float64, with these weights (needs PyTorch: ``pip install torch``). Activations:
         relu, tanh, sigmoid, leaky_relu (0.01), elu (1.0), softplus, identity."""
-        torch = _torch()
-        modules = []
-        for layer in self.layers:
-            linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
-            with torch.no_grad():
-                weights = [[w.data for w in n.w] for n in layer.neurons]
-                linear.weight.copy_(torch.tensor(weights, dtype=torch.float64))
-                linear.bias.copy_(
-                    torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
-                )
-            modules.append(linear)
-            if layer.activation_name != "identity":
-                modules.append(_TORCH_ACTIVATIONS[_torch_name(layer.activation_name)](torch))
-        return torch.nn.Sequential(*modules)
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
 
     @classmethod
     def from_torch(cls, model) -> MLP:
-        """An MLP with the weights of a ``torch.nn.Sequential`` of ``Linear`` layers, each
-        followed by one of the activations ``to_torch`` writes (or none)."""
-        torch = _torch()
-        layers: list[list] = []
-        for module in model:
-            if isinstance(module, torch.nn.Linear):
-                layers.append([module, "identity"])
-                continue
-            name = next((n for n, make in _TORCH_ACTIVATIONS.items()
-                         if type(module) is type(make(torch))), None)  # fmt: skip
-            if name is None or not layers or layers[-1][1] != "identity":
-                raise ValueError(
-                    f"from_torch reads Linear layers each followed by at most one of "
-                    f"{', '.join(_TORCH_ACTIVATIONS)}; got {type(module).__name__}"
-                )
-            layers[-1][1] = name
-        if not layers:
-            raise ValueError("from_torch found no Linear layer")
-        hidden = {a for _, a in layers[:-1]}
-        if len(hidden) > 1:
-            raise ValueError(f"an MLP has one hidden activation, the model has {sorted(hidden)}")
-        first = layers[0][0]
-        mlp = cls(first.in_features, [lin.out_features for lin, _ in layers],
-                  activation=hidden.pop() if hidden else "relu",
-                  output_activation=layers[-1][1], seed=0)  # fmt: skip
-        for layer, (linear, _) in zip(mlp.layers, layers, strict=True):
-            weight = linear.weight.detach().double().tolist()
-            bias = linear.bias.detach().double().tolist()
-            for neuron, row, b in zip(layer.neurons, weight, bias, strict=True):
-                for w, value in zip(neuron.w, row, strict=True):
-                    w.data = float(value)
-                neuron.b.data = float(b)
-        return mlp
+        """An MLP with the weights of a ``torch.nn.Sequential`` of plain ``Linear`` layers
+        (``bias=False`` reads as bias 0), each followed by at most one activation with the
+        parameters ``to_torch`` writes; anything else is refused, naming the module."""
+        from .torch_bridge import from_torch
+
+        return from_torch(cls, model)
 
     def describe(self) -> str:
         sizes = [layer.nout for layer in self.layers]
@@ -423,35 +385,6 @@ def _parameter_count(kind: str, sizes: list[int]) -> int:
     if kind == "Layer":
         return sizes[1] * (sizes[0] + 1)
     return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:], strict=False))
-
-
-_TORCH_ACTIVATIONS = {
-    "relu": lambda torch: torch.nn.ReLU(),
-    "tanh": lambda torch: torch.nn.Tanh(),
-    "sigmoid": lambda torch: torch.nn.Sigmoid(),
-    "leaky_relu": lambda torch: torch.nn.LeakyReLU(0.01),
-    "elu": lambda torch: torch.nn.ELU(1.0),
-    "softplus": lambda torch: torch.nn.Softplus(),
-}
-
-
-def _torch_name(activation: str) -> str:
-    if activation not in _TORCH_ACTIVATIONS:
-        raise ValueError(
-            f"to_torch writes the activations {', '.join(_TORCH_ACTIVATIONS)} and identity; "
-            f"this model uses {activation!r}"
-        )
-    return activation
-
-
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise ImportError(
-            "the PyTorch bridge needs PyTorch: pip install torch (a CPU build is enough)"
-        ) from None
-    return torch
 
 
 def _as_float(name: str, x: Any) -> float:

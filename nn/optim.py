@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable
+from itertools import repeat
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
+
+_DATA, _GRAD = operator.attrgetter("data"), operator.attrgetter("grad")
 
 
 class Optimizer:
@@ -79,6 +86,21 @@ class SGD(Optimizer):
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum > 0 and zero dampening")
         self.nesterov = bool(nesterov)
+
+    def step(self) -> None:
+        """Update every parameter from its ``grad``."""
+        if self.momentum or self.weight_decay:
+            super().step()
+            return
+        # Plain SGD, w - lr·g for all parameters at once, read and written by C loops (map):
+        # on MLP(64, [32, 10])'s 2,410 parameters a call per parameter took longer than the
+        # traced replay of a batch of 32. The same float operations, so the same numbers.
+        self.steps += 1
+        n = len(self.params)
+        data = np.fromiter(map(_DATA, self.params), float, n)
+        grad = np.fromiter(map(_GRAD, self.params), float, n)
+        new = (data - self.lr * grad).tolist()
+        deque(map(setattr, self.params, repeat("data"), new), maxlen=0)
 
     def _update(self, p: Value, state: dict) -> None:
         g = p.grad + self.weight_decay * p.data

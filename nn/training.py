@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from autograd import Value, no_grad
-from autograd import trace as trace_function
+from autograd import Value, enable_grad, no_grad
 
 from . import functional as F
 from .data import batches
 from .init import generator
 from .module import Module
 from .optim import SGD, LambdaLR, Optimizer
+from .traced import TracedModel, traced_or_none
 
 
 @dataclass
@@ -38,27 +38,29 @@ def _number(o: Any) -> float:
     return o.data if isinstance(o, Value) else float(o)
 
 
+def _numbers(outputs: Any) -> np.ndarray:
+    """Outputs as an array: (n,) or (n, k); a traced replay's already are."""
+    if isinstance(outputs, np.ndarray):
+        return outputs
+    return np.array([[_number(v) for v in o] if isinstance(o, (list, tuple)) else _number(o)
+                     for o in outputs], dtype=float)  # fmt: skip
+
+
 def _sign_classes(outputs, labels) -> np.ndarray:
-    return np.array([(_number(o) > 0) == (t > 0) for o, t in zip(outputs, labels, strict=True)])
+    return (_numbers(outputs) > 0) == (np.asarray(labels) > 0)
 
 
 def _threshold(level: float) -> Callable:
     def correct(outputs, labels):
-        return np.array(
-            [(_number(o) > level) == (t > 0.5) for o, t in zip(outputs, labels, strict=True)]
-        )
+        return (_numbers(outputs) > level) == (np.asarray(labels) > 0.5)
 
     return correct
 
 
 def _argmax_classes(outputs, labels) -> np.ndarray:
-    def predicted(row):
-        return int(np.argmax([_number(v) for v in row]))
-
-    def label(t):
-        return int(t) if np.ndim(t) == 0 else int(np.argmax(t))
-
-    return np.array([predicted(o) == label(t) for o, t in zip(outputs, labels, strict=True)])
+    labels = np.asarray(labels)
+    classes = labels.astype(int) if labels.ndim == 1 else np.argmax(labels, axis=1)
+    return np.argmax(_numbers(outputs).reshape(len(labels), -1), axis=1) == classes
 
 
 # Accuracy rules by name: how a prediction is read as a class.
@@ -94,7 +96,7 @@ def fit(
     seed=None,
     metrics: str | Callable | None = "auto",
     lr: float | None = None,
-    trace: bool = False,
+    trace: bool | str = "auto",
 ) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes and return the ``History``.
 
@@ -113,10 +115,13 @@ def fit(
     - ``scheduler``: stepped once per epoch.
     - ``progress``: a tqdm bar showing epoch, loss and accuracy; False silences it.
 
-    ``trace=True`` records one sample's graph once (``autograd.trace``) and replays it with
-    NumPy over each batch: the same gradients, far faster, for a model with one output and the
-    losses mse, l1, hinge and binary cross-entropy with logits (their structure does not depend
-    on the data; the trace is checked on a second sample).
+    ``trace``: "auto" (the default) records one sample's graph once (``autograd.trace``) and
+    replays it with NumPy over each batch: the same numbers as the engine, far faster, for any
+    model and any of nn's losses; when the first sample cannot be traced (a loss of your own, an
+    operation made by ``Value.from_op``) it trains untraced and says why once. True insists
+    (raises instead), False never traces. Samples on which the model's Python decisions differ
+    from the traced sample's are computed by the engine (``autograd.TraceFallbackWarning``).
+    Training records gradients even inside ``no_grad``, as it must.
 
     Python's cyclic garbage collector stays on while training, tuned (``gc.freeze()`` and a
     higher threshold, restored after) so that its scans of the live graph cost little.
@@ -142,7 +147,7 @@ def fit(
         raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
     optimizer = _optimizer(model, optimizer, lr)
     accuracy_of = _accuracy_rule(metrics, loss)
-    tapes = _tapes(model, X, y, loss, penalty) if trace else None
+    traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss, penalty), "fit")
     rng = generator(seed)
     history = History()
     bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
@@ -152,18 +157,10 @@ def fit(
             losses, weights, correct = [], [], []
             for Xb, yb in batches(X, y, size, shuffle=size < len(X), seed=rng):
                 optimizer.zero_grad()
-                if tapes is not None:  # the same step, replayed over the batch with NumPy
-                    loss_tape, output_tape, penalty_tape = tapes
-                    batch_value = float(np.mean(loss_tape.backward(Xb, yb)))
-                    if penalty_tape is not None:
-                        penalty_tape.backward(reduction="sum")
-                    outputs: Any = output_tape(Xb) if accuracy_of else []
+                if traced is not None:  # the same step, replayed over the batch with NumPy
+                    batch_value, outputs = traced.step(Xb, yb)
                 else:
-                    outputs = [model(row) for row in Xb]
-                    batch_loss = loss(outputs, yb)
-                    total = batch_loss + penalty(model.parameters()) if penalty else batch_loss
-                    total.backward()
-                    batch_value = batch_loss.data
+                    batch_value, outputs = _engine_step(model, Xb, yb, loss, penalty)
                 optimizer.step()
                 losses.append(batch_value)
                 weights.append(len(Xb))
@@ -173,7 +170,7 @@ def fit(
             if accuracy_of:
                 history.accuracy.append(float(np.mean(correct)))
             if validation is not None:
-                val_loss, val_acc = evaluate(model, *validation, loss=loss, metrics=metrics)
+                val_loss, val_acc = _scores(model, *validation, loss, accuracy_of, traced)
                 history.val_loss.append(val_loss)
                 if val_acc is not None:
                     history.val_accuracy.append(val_acc)
@@ -184,31 +181,25 @@ def fit(
     return history
 
 
-# The losses a trace replays: their graph for one sample does not depend on the data.
-_TRACEABLE = (F.mse_loss, F.l1_loss, F.hinge_loss, F.binary_cross_entropy_with_logits)
+def _engine_step(model: Module, Xb, yb, loss: Callable, penalty) -> tuple[float, list]:
+    """One step by the engine: gradients added to ``.grad``; (batch loss, outputs)."""
+    with enable_grad():  # training records history, even inside a caller's no_grad
+        outputs = [model(row) for row in Xb]
+        batch_loss = loss(outputs, yb)
+        total = batch_loss + penalty(model.parameters()) if penalty else batch_loss
+        total.backward()
+    return batch_loss.data, outputs
 
 
-def _tapes(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable, penalty):
-    """The traced per-sample loss (checked on a second sample), the traced model output, and
-    the traced penalty (a function of the parameters alone), or None."""
-    if getattr(model, "nout", 1) != 1 or y.ndim != 1:
-        raise ValueError(
-            "trace=True trains models with one output and one target per sample; "
-            "train this one untraced (trace=False)"
-        )
-    if loss not in _TRACEABLE:
-        names = ", ".join(f.__name__ for f in _TRACEABLE)
-        raise ValueError(
-            f"trace=True replays the losses {names}; got {getattr(loss, '__name__', loss)!r}: "
-            f"train untraced (trace=False)"
-        )
-    params = model.parameters()
-    second = (X[1], float(y[1])) if len(X) > 1 else None
-    loss_tape = trace_function(lambda x, t: loss([model(x)], [t]), X[0], float(y[0]),
-                               params=params, check=second)  # fmt: skip
-    output_tape = trace_function(model, X[0], params=params)
-    penalty_tape = trace_function(lambda: penalty(params), params=params) if penalty else None
-    return loss_tape, output_tape, penalty_tape
+def _scores(model: Module, X, y, loss: Callable, accuracy_of, traced) -> tuple:
+    """(loss, accuracy or None) on (X, y): by ``traced`` (a TracedModel) or the engine."""
+    if traced is not None and len(X):
+        value, outputs = traced.evaluate(X, y)
+    else:
+        with no_grad():
+            outputs = [model(row) for row in X]
+            value = float(loss(outputs, y).data)
+    return value, float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
 
 
 def _optimizer(model: Module, optimizer: object, lr: Any) -> Optimizer:
@@ -295,34 +286,28 @@ def evaluate(
     y,
     loss: Callable = F.mse_loss,
     metrics: str | Callable | None = "auto",
-    trace: bool = False,
+    trace: bool | str = False,
 ) -> tuple[float, float | None]:
     """(loss, accuracy or None) of ``model`` on (X, y), without recording a graph for training;
-    ``trace=True`` replays one traced sample over all rows, as ``fit(trace=True)`` does."""
+    ``trace=True`` (or "auto") replays one traced sample over all rows, as ``fit`` does."""
     X, y = _check_data(model, X, y, "X", "y")
     accuracy_of = _accuracy_rule(metrics, loss)
-    if trace and len(X):
-        loss_tape, output_tape, _ = _tapes(model, X, y, loss, None)
-        outputs = output_tape(X)
-        accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
-        return float(np.mean(loss_tape(X, y))), accuracy
-    with no_grad():
-        outputs = [model(row) for row in X]
-        value = float(loss(outputs, y).data)
-    accuracy = float(np.mean(accuracy_of(outputs, y))) if accuracy_of else None
-    return value, accuracy
+    traced = None
+    if len(X):
+        traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss), "evaluate")
+    return _scores(model, X, y, loss, accuracy_of, traced)
 
 
-def predict(model: Module, X, trace: bool = False) -> np.ndarray:
+def predict(model: Module, X, trace: bool | str = False) -> np.ndarray:
     """The model's outputs on each row of X as a float array (n,) or (n, n_outputs);
-    ``trace=True`` replays one traced sample over all rows with NumPy (one-output models)."""
+    ``trace=True`` (or "auto") replays one traced sample over all rows with NumPy."""
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
-    if trace and len(X):
-        if getattr(model, "nout", 1) != 1:
-            raise ValueError("predict(trace=True) takes a model with one output")
-        return trace_function(model, X[0], params=model.parameters())(X)
+    if len(X):
+        traced = traced_or_none(trace, lambda: TracedModel(model, X, None, None), "predict")
+        if traced is not None:
+            return traced.outputs(X)
     rows = []
     with no_grad():
         for row in X:

@@ -42,3 +42,39 @@ def test_from_torch_reads_the_weights_back():
         nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout()))
     with pytest.raises(ValueError, match="this model uses 'gaussian'"):
         nn.MLP(2, [2, 1], activation="gaussian").to_torch()
+
+
+@pytest.mark.parametrize(
+    "activation, shown",
+    [
+        (lambda: torch.nn.LeakyReLU(0.2), "LeakyReLU"),
+        (lambda: torch.nn.ELU(2.0), "ELU"),
+        (lambda: torch.nn.Softplus(beta=2), "Softplus"),
+    ],
+)
+def test_from_torch_refuses_an_activation_with_other_parameters(activation, shown):
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), activation(), torch.nn.Linear(3, 1))
+    with pytest.raises(ValueError, match=rf"module 1 is {shown}\("):
+        nn.MLP.from_torch(model.double())
+
+
+def test_from_torch_refuses_a_subclass_of_linear():
+    class Scaled(torch.nn.Linear):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    with pytest.raises(ValueError, match="module 0 is Scaled, a subclass of Linear"):
+        nn.MLP.from_torch(torch.nn.Sequential(Scaled(2, 1)))
+
+
+def test_from_torch_is_exact_without_bias_and_with_the_default_parameters():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(3, 4, bias=False), torch.nn.LeakyReLU(), torch.nn.Linear(4, 2),
+        torch.nn.Softplus(),
+    ).double()  # fmt: skip
+    mlp = nn.MLP.from_torch(model)
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    expected = model(torch.tensor(X)).detach().numpy()
+    assert np.allclose(nn.predict(mlp, X), expected, rtol=1e-12, atol=0)
+    assert all(n.b.data == 0.0 for n in mlp.layers[0].neurons)

@@ -1,0 +1,198 @@
+"""From a tape to the replay's program: fused sums, layers, and same-operation steps grouped.
+
+1. Every sum of products (a neuron's ``b + w0·x0 + ...``: a tree of ``+`` whose inner sums and
+   products are read nowhere else) becomes one step; with parameters for weights and one bias,
+   a ``LayerStep`` (a matrix product).
+2. The steps are placed by level (a step's level is one more than the highest level among the
+   steps it reads from), and the independent steps of one level that do the same thing are
+   joined: the weighted sums over the same inputs into one layer, the same operation on many
+   rows (a layer's relus) into one array operation.
+
+The backward replay walks the program in reverse: every reader of a slot sits on a higher level,
+so a slot's adjoint is complete when its step's turn comes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .steps import LayerStep, OpStep, SumStep
+from .tape import Tape
+
+
+def build(tape: Tape) -> tuple[list, np.ndarray, int]:
+    """The replay's steps for ``tape``, in an order that respects every dependency, renumbered
+    to rows of the value array: (steps, the row of each slot (-1: none), the number of rows).
+
+    Only the slots a step, a guard or the caller reads or writes get a row: a product absorbed
+    into a sum, and a weight read only by a layer (from the parameters' vector), get none, so
+    that a chunk of samples is as wide as the buffer allows."""
+    steps = _grouped(_fused(tape), tape.first)
+    _mark_differentiated(steps, tape)
+    order = list(dict.fromkeys(tape.inputs[tape.inputs >= 0].tolist()))
+    order += [s for s, _ in tape.params] + [s for s, _ in tape.constants]
+    for step in steps:  # a step's rows side by side: slices of the array, not copies
+        order.extend(step.writes())
+    used = set(tape.outputs)
+    for _, a, b, _ in tape.guards:
+        used.update((a, b) if b >= 0 else (a,))
+    for step in steps:
+        used.update(step.reads())
+        used.update(step.writes())
+    used.update(tape.inputs[tape.inputs >= 0].tolist())
+    used.update(s for s, _ in tape.constants)
+    order = [s for s in order if s in used]
+    rows = np.full(tape.slots, -1, dtype=np.intp)
+    rows[order] = np.arange(len(order))
+    for step in steps:
+        for name in step.fields:
+            value = getattr(step, name)
+            if value is not None:
+                setattr(step, name, _rows(rows[value]) if isinstance(value, np.ndarray) else
+                        int(rows[value]))  # fmt: skip
+    return steps, rows, len(order)
+
+
+def _mark_differentiated(steps: list, tape: Tape) -> None:
+    """``step.differentiated``: whether the backward replay must run the step, that is whether
+    a parameter's gradient can pass through it: it reads something that depends on a parameter
+    and the first output depends on what it writes, neither through a stopped gradient (the
+    softmax's shift, a target's one-hot row need no backward)."""
+    depends = {s for s, _ in tape.params}
+    for step in steps:
+        stopped = step.kind == "op" and step.stop
+        if not stopped and (step.kind == "layer" or any(r in depends for r in step.reads())):
+            depends.update(step.writes())
+    reaches = {tape.outputs[0]}
+    for step in reversed(steps):
+        writes = step.writes()
+        step.differentiated = any(w in reaches for w in writes) and any(
+            w in depends for w in writes
+        )
+        if step.differentiated:
+            reaches.update(step.reads())
+
+
+def _rows(rows: np.ndarray) -> Any:
+    """Rows that follow each other as a slice (a view of the array), else the index array."""
+    if rows.ndim == 1 and len(rows) > 1 and (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _fused(tape: Tape) -> list:
+    first = tape.first
+    rows = [tape.row(k) for k in range(len(tape.a))]
+    uses = [0] * tape.slots
+    consumer: list[ops.Op | None] = [None] * tape.slots
+    for slot in tape.outputs:
+        uses[slot] += 2  # read from outside: never absorbed
+    for _, a, b, _ in tape.guards:  # read by a guard: never absorbed
+        for s in (a, b) if b >= 0 else (a,):
+            uses[s] += 2
+    for op, a, b, _ in rows:
+        for parent in (a, b) if b >= 0 else (a,):
+            uses[parent] += 1
+            consumer[parent] = op
+
+    def inner(slot: int, op: ops.Op) -> bool:
+        """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
+        return (slot >= first and rows[slot - first][0] is op and uses[slot] == 1
+                and consumer[slot] is ops.ADD and slot not in tape.stops)  # fmt: skip
+
+    position = {s: i for i, (s, _) in enumerate(tape.params)}
+    absorbed: set[int] = set()
+    steps: list = []
+    for k, (op, a, b, c) in enumerate(rows):
+        slot = first + k
+        if op is ops.ADD and slot not in tape.stops and not inner(slot, ops.ADD):
+            plain, left, right, taken = [], [], [], []
+            stack = [a, b]
+            while stack:
+                term = stack.pop()
+                if inner(term, ops.ADD):
+                    taken.append(term)
+                    stack.extend(rows[term - first][1:3])
+                elif inner(term, ops.MUL):
+                    taken.append(term)
+                    left.append(rows[term - first][1])
+                    right.append(rows[term - first][2])
+                else:
+                    plain.append(term)
+            if taken:  # else a lone a + b: an ordinary step
+                absorbed.update(taken)
+                steps.append(_sum(slot, plain, left, right, position))
+                continue
+        steps.append(OpStep(slot, op, a, None if b < 0 else b, c, slot in tape.stops))
+    return [s for s in steps if s.kind != "op" or s.slot not in absorbed]
+
+
+def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any:
+    """A ``LayerStep`` of one row when every product has a parameter on one side and there is
+    one plain term (a neuron's bias), else a ``SumStep``."""
+    if left and all(r in position for r in right):
+        left, right = right, left
+    rows = [np.array(x, dtype=np.intp) for x in (plain, left, right)]
+    everything = plain + left + right
+    unique = len(set(everything)) == len(everything)
+    if left and len(plain) == 1 and unique and all(w in position for w in left):
+        positions = np.array([[position[w] for w in left]], dtype=np.intp)
+        return LayerStep(np.array([slot], dtype=np.intp), rows[0], positions, rows[2])
+    return SumStep(slot, *rows)
+
+
+def _grouped(steps: list, first: int) -> list:
+    level: dict[int, int] = {}
+    by_level: dict[int, list] = {}
+    for step in steps:
+        lv = 1 + max((level.get(s, 0) for s in step.reads()), default=0)
+        for s in step.writes():
+            level[s] = lv
+        by_level.setdefault(lv, []).append(step)
+    program: list = []
+    for lv in sorted(by_level):
+        program.extend(_join(by_level[lv]))
+    return program
+
+
+def _join(steps: list) -> list:
+    """The independent steps of one level, joined where they do the same thing."""
+    layers: dict[tuple, list] = {}
+    same_op: dict[tuple, list] = {}
+    for step in steps:
+        if step.kind == "layer":
+            layers.setdefault(tuple(step.right.tolist()), []).append(step)
+        elif step.kind == "op":
+            key = (id(step.op), step.c, step.b is None, step.stop)
+            same_op.setdefault(key, []).append(step)
+    joined = [s for s in steps if s.kind == "sum"]
+    for members in layers.values():
+        joined.extend(_layer(members))
+    for members in same_op.values():
+        if len(members) == 1:
+            joined.append(members[0])
+            continue
+        first = members[0]
+        slots = np.array([m.slot for m in members], dtype=np.intp)
+        a = np.array([m.a for m in members], dtype=np.intp)
+        b = None if first.b is None else np.array([m.b for m in members], dtype=np.intp)
+        joined.append(OpStep(slots, first.op, a, b, first.c, first.stop))
+    return joined
+
+
+def _layer(members: list) -> list:
+    """One ``LayerStep`` for weighted sums over the same inputs, or the sums as they were when
+    a weight or bias appears twice (the matrix form would add it once)."""
+    if len(members) == 1:
+        return members
+    positions = np.concatenate([m.positions for m in members])
+    plains = np.concatenate([m.plain for m in members])
+    if len(set(positions.ravel().tolist())) < positions.size or len(set(plains.tolist())) < len(
+        plains
+    ):
+        return members
+    slots = np.concatenate([m.slots for m in members])
+    return [LayerStep(slots, plains, positions, members[0].right)]

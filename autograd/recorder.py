@@ -1,0 +1,153 @@
+"""What ``trace`` hears while the traced function runs: the decisions Python makes on traced
+numbers (guards), and the values whose gradient stops (``no_grad``, ``detach``).
+
+``Value`` calls in here at the few places where Python turns a traced number into a decision or
+a plain float: a comparison (``x > 0``, ``max(a, b)``), ``float(x)``, ``x.item()``, ``x.data``
+read outside the engine, and ``detach``. While nothing is traced, ``TAPE.on`` is False and each
+hook costs one attribute read; node creation is not touched (a trace runs inside
+``enable_grad``, so nodes take the engine's slow path, where the one hook for them lives).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+_AUTOGRAD = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+class Guard:
+    """One decision at the example: ``kind`` is a comparison ("<", "<=", ">", ">=") between
+    ``a`` and ``b`` (a Value or a number) whose outcome was ``outcome``, or "read" (the number
+    ``a`` held, ``outcome``, was used as a plain float); ``site`` is (file, line)."""
+
+    __slots__ = ("kind", "a", "b", "outcome", "site", "what")
+
+    def __init__(self, kind: str, a: Any, b: Any, outcome: Any, what: str) -> None:
+        self.kind, self.a, self.b, self.outcome, self.what = kind, a, b, outcome, what
+        self.site = _site()
+
+    def describe(self) -> str:
+        """``x > 0 at file.py:12 (True at the example)``, in words a user can find."""
+        where = f"{self.site[0]}:{self.site[1]}"
+        if self.kind == "read":
+            return f"{self.what} at {where} (a traced number used as a plain float)"
+        return f"a comparison {self.kind} at {where} ({self.outcome} at the example)"
+
+
+class _Tape:
+    """The recording in progress (one at a time, in the thread that traces), or none."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.owner: int | None = None
+        self.guards: list[Guard] = []
+        self.stopped: list[Any] = []  # nodes whose gradient stops (no_grad, detach)
+        self.made_nodes: list[Any] = []  # given back the class Value when the recording ends
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def recording(self, leaves: list) -> Iterator[_Tape]:
+        """Record while the block runs: ``leaves`` (the inputs, the parameters) are heard too."""
+        from .value import Value
+
+        if self.owner == threading.get_ident():
+            raise RuntimeError("trace() cannot run inside a function being traced")
+        self.lock.acquire()  # a trace in another thread: wait for it (one recording at a time)
+        self.on, self.owner = True, threading.get_ident()
+        self.guards, self.stopped, self.made_nodes = [], [], []
+        classes = [v.__class__ for v in leaves]
+        try:
+            for v in leaves:
+                v.__class__ = tracing_value()
+            yield self
+        finally:
+            self.on, self.owner = False, None
+            for v, cls in zip(leaves, classes, strict=True):
+                v.__class__ = cls
+            for v in self.made_nodes:
+                v.__class__ = Value
+            self.made_nodes = []
+            self.lock.release()
+
+    def mine(self) -> bool:
+        return self.on and self.owner == threading.get_ident()
+
+    # --- the hooks Value calls --------------------------------------------------------------
+    def compared(self, op: str, a: Any, b: Any, outcome: bool) -> None:
+        if self.mine():
+            self.guards.append(Guard(op, a, b, outcome, op))
+
+    def read(self, v: Any, value: float, what: str) -> None:
+        if self.mine():
+            self.guards.append(Guard("read", v, None, value, what))
+
+    def made(self, v: Any, grad_enabled: bool) -> None:
+        """A node made while tracing: its ``.data`` reads are heard from now on; made under
+        ``no_grad``, it keeps its parents for the replay and its gradient stops."""
+        if self.mine():
+            v.__class__ = tracing_value()
+            self.made_nodes.append(v)
+            if not grad_enabled:
+                self.stopped.append(v)
+
+    def detached(self, v: Any) -> Any:
+        """``v.detach()`` while tracing: a copy of v whose gradient stops (JAX's
+        stop_gradient), replayed per sample rather than frozen at the example."""
+        from . import ops
+        from .value import Value
+
+        out = Value(v.data, v.label)
+        if not self.mine():  # another thread traces: this detach is an ordinary one
+            return out
+        out._fn, out._a, out._da = ops.IDENTITY, v, 1.0
+        out.__class__ = tracing_value()
+        self.made_nodes.append(out)
+        self.stopped.append(out)
+        return out
+
+
+TAPE = _Tape()
+
+
+def _site() -> tuple[str, int]:
+    """File and line of the innermost caller outside ``autograd``: the user's code, or nn's."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_AUTOGRAD):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return ("<unknown>", 0)
+    return (frame.f_code.co_filename, frame.f_lineno)
+
+
+def _tracing_class() -> type:
+    """A Value whose ``.data`` read outside ``autograd`` is heard (a guard): nodes take this
+    class while a trace records, and give it back when it ends."""
+    from .value import Value
+
+    slot = Value.__dict__["data"]
+
+    def get(self: Any) -> float:
+        value = slot.__get__(self, Value)
+        if TAPE.on and not sys._getframe(1).f_code.co_filename.startswith(_AUTOGRAD):
+            TAPE.read(self, value, ".data")
+        return value
+
+    def put(self: Any, value: float) -> None:
+        slot.__set__(self, value)
+
+    return type("TracingValue", (Value,), {"__slots__": (), "data": property(get, put)})
+
+
+class _Lazy:
+    cls: type | None = None
+
+
+def tracing_value() -> type:
+    if _Lazy.cls is None:
+        _Lazy.cls = _tracing_class()
+    return _Lazy.cls

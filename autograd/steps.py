@@ -1,0 +1,160 @@
+"""The traced replay's kinds of step, each with its forward and backward side by side.
+
+A step reads rows of ``v`` (the value array: one row per slot, one column per sample) and writes
+its own rows; ``backward`` adds its contribution to the rows of ``adj`` (the adjoints) it read,
+and to ``wg`` (the parameters' gradients summed over the samples) for the matrix steps, which
+read their weights from ``pv`` (the parameters' values, the same for every sample). The
+derivative rules are those of ``autograd.ops``, evaluated in ``autograd.arraymath``.
+
+``careful``: the convention that a zero local derivative contributes exactly zero, even where
+the incoming gradient is infinite or NaN (PyTorch's and the engine's; ``0 * inf`` would be NaN).
+The replay runs without it, and again with it only when a gradient came out non-finite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import arraymath as am
+from . import ops
+
+
+def times(d: Any, g: np.ndarray, careful: bool) -> Any:
+    """The contribution ``d * g`` of a local derivative ``d`` to an adjoint."""
+    if d.__class__ is float:
+        if d == 1.0:
+            return g  # the 1 of + edges costs nothing
+        if careful and d == 0.0:
+            return 0.0
+    if careful:
+        return np.where(np.asarray(d) == 0, 0.0, d * g)
+    return d * g
+
+
+def matmul(d: np.ndarray, g: np.ndarray, careful: bool) -> np.ndarray:
+    """``d @ g`` where ``d`` holds local derivatives: with ``careful``, a zero in ``d`` adds 0."""
+    if not careful or np.isfinite(g).all():
+        return d @ g
+    return np.where(d[:, :, None] == 0, 0.0, d[:, :, None] * g[None, :, :]).sum(axis=1)
+
+
+def add(adj: np.ndarray, rows: Any, terms: Any, unique: bool) -> None:
+    """``adj[rows] += terms``, adding twice where a row repeats."""
+    if unique or rows.__class__ is slice:  # a slice never repeats a row
+        adj[rows] += terms
+    else:
+        shape = (len(rows), adj.shape[1])
+        np.add.at(adj, rows, np.broadcast_to(terms, shape))
+
+
+class OpStep:
+    """``slot = op(v[a], v[b])`` (or ``op(v[a], c)``, ``op(v[a])``): one operation of the
+    tape, or many independent ones of the same operation at once (``slot``, ``a``, ``b`` then
+    arrays of rows: a layer's relus). ``stop``: the gradient stops here (no_grad, detach)."""
+
+    kind = "op"
+    fields = ("slot", "a", "b")  # the slots it reads and writes (renumbered by the program)
+
+    def __init__(self, slot: Any, op: ops.Op, a: Any, b: Any, c: float | None, stop: bool):
+        self.slot, self.op, self.a, self.b, self.c, self.stop = slot, op, a, b, c, stop
+        many = isinstance(slot, np.ndarray)
+        self.unique_a = not many or len(set(a.tolist())) == len(a)
+        self.unique_b = b is None or not many or len(set(b.tolist())) == len(b)
+
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
+        if self.b is not None:
+            v[self.slot] = self.op.batched(v[self.a], v[self.b])
+        elif self.c is not None:
+            v[self.slot] = self.op.batched(v[self.a], self.c)
+        else:
+            v[self.slot] = self.op.batched(v[self.a])
+
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
+        if self.stop:
+            return
+        g = adj[self.slot]
+        if self.b is None:
+            d = self.op.rule(am, v[self.a], None, v[self.slot], self.c)
+            add(adj, self.a, times(d, g, careful), self.unique_a)
+            return
+        da, db = self.op.rule(am, v[self.a], v[self.b], v[self.slot], None)
+        add(adj, self.a, times(da, g, careful), self.unique_a)
+        add(adj, self.b, times(db, g, careful), self.unique_b)
+
+    def reads(self) -> list[int]:
+        rows = [self.a] if self.b is None else [self.a, self.b]
+        return [int(r) for x in rows for r in np.atleast_1d(x)]
+
+    def writes(self) -> list[int]:
+        return [int(s) for s in np.atleast_1d(self.slot)]
+
+
+class SumStep:
+    """``slot = Σ v[plain] + Σ v[left]·v[right]``: a tree of ``+`` over products (a neuron's
+    ``b + w0·x0 + w1·x1 + ...`` with inputs that vary per sample), in a handful of calls."""
+
+    kind = "sum"
+    fields = ("slot", "plain", "left", "right")
+
+    def __init__(self, slot: int, plain: np.ndarray, left: np.ndarray, right: np.ndarray):
+        self.slot, self.plain, self.left, self.right = slot, plain, left, right
+        # Each of the three is added to the adjoints by its own statement: a row may appear in
+        # two of them (w·w: left and right), only a repeat within one needs np.add.at.
+        self.unique = [len(set(x.tolist())) == len(x) for x in (plain, left, right)]
+        self.plains, self.products = len(plain) > 0, len(left) > 0
+
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
+        total = v[self.plain].sum(axis=0)
+        if self.products:
+            total += (v[self.left] * v[self.right]).sum(axis=0)
+        v[self.slot] = total
+
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
+        g = adj[self.slot]
+        if self.plains:
+            add(adj, self.plain, g, self.unique[0])
+        if self.products:
+            add(adj, self.left, times(v[self.right], g, careful), self.unique[1])
+            add(adj, self.right, times(v[self.left], g, careful), self.unique[2])
+
+    def reads(self) -> list[int]:
+        return np.concatenate([self.plain, self.left, self.right]).tolist()
+
+    def writes(self) -> list[int]:
+        return [self.slot]
+
+
+class LayerStep:
+    """``Z = W X + b``: weighted sums whose weights are parameters (the same for every sample),
+    over the same inputs ``right``: one neuron (``W`` one row) or a whole layer. ``positions``:
+    each weight's index among the parameters (W = pv[positions]), for their gradients ``G Xᵀ``."""
+
+    kind = "layer"
+    fields = ("slots", "plain", "right")
+
+    def __init__(self, slots: np.ndarray, plain: np.ndarray, positions: np.ndarray,
+                 right: np.ndarray) -> None:  # fmt: skip
+        self.slots, self.plain, self.positions, self.right = slots, plain, positions, right
+
+    def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
+        v[self.slots] = pv[self.positions] @ v[self.right] + v[self.plain]
+
+    def backward(
+        self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, wg: np.ndarray, careful: bool
+    ) -> None:
+        g = adj[self.slots]
+        adj[self.right] += matmul(pv[self.positions].T, g, careful)
+        adj[self.plain] += g
+        wg[self.positions] += matmul(v[self.right], g.T, careful).T  # w's derivative: its x
+
+    def reads(self) -> list[int]:
+        return np.concatenate([self.plain, self.right]).tolist()
+
+    def writes(self) -> list[int]:
+        return self.slots.tolist()

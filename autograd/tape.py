@@ -1,0 +1,136 @@
+"""The tape a trace records: the example's graph as rows of instructions over numbered slots,
+with the guards (decisions taken on traced numbers) and the nodes whose gradient stops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .graph import topological_order
+from .recorder import Guard
+
+
+@dataclass
+class Tape:
+    """Slots ``0 .. first - 1`` hold the leaves (used inputs, parameters, constants); instruction
+    ``k`` computes slot ``first + k`` from the slots ``a[k]`` and ``b[k]`` (-1: one parent) with
+    the operation ``op_table[op_index[k]]`` and constant ``const_table[const[k]]`` (-1: none)."""
+
+    shapes: tuple  # per argument: None for a number, k for a sequence of k
+    inputs: np.ndarray  # the slot of each input number in argument order (-1: unused)
+    params: list[tuple[int, Any]]  # (slot, parameter Value)
+    constants: list[tuple[int, float]]  # (slot, number) for the other leaves
+    op_index: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    const: np.ndarray
+    op_table: list[ops.Op]
+    const_table: np.ndarray
+    outputs: list[int]  # the slots of the function's outputs
+    stops: frozenset[int]  # slots whose gradient stops (made under no_grad, or detach())
+    guards: list[tuple[Guard, int, int, Any]]  # (guard, slot of a, slot of b or -1, number b)
+
+    @property
+    def first(self) -> int:
+        return int((self.inputs >= 0).sum()) + len(self.params) + len(self.constants)
+
+    @property
+    def slots(self) -> int:
+        return self.first + len(self.a)
+
+    def row(self, k: int) -> tuple[ops.Op, int, int, float | None]:
+        c = int(self.const[k])
+        return (self.op_table[int(self.op_index[k])], int(self.a[k]), int(self.b[k]),
+                None if c < 0 else float(self.const_table[c]))  # fmt: skip
+
+
+def record(
+    outs: list, leaves: list, params: list, shapes: tuple, guards: list[Guard], stopped: list
+) -> Tape:
+    """The tape of the graph that made ``outs`` (and the guards' operands) from ``leaves``."""
+    from .value import Value
+
+    roots = list(outs) + [g.a for g in guards] + [g.b for g in guards if isinstance(g.b, Value)]
+    order = _topological_order(roots)
+    graph_leaves = [v for v in order if v._a is None]
+    interior = [v for v in order if v._a is not None]
+    slot = {id(v): i for i, v in enumerate(graph_leaves + interior)}
+    param_ids = {id(p) for p in params}
+    inputs = np.array([slot.get(id(v), -1) for v in leaves], dtype=np.int32)
+    input_slots = set(inputs.tolist())
+    found_params, constants = [], []
+    for v in graph_leaves:
+        if id(v) in param_ids:
+            found_params.append((slot[id(v)], v))
+        elif slot[id(v)] not in input_slots:
+            constants.append((slot[id(v)], v.data))
+    op_table: list[ops.Op] = []
+    op_number: dict[int, int] = {}
+    consts: list[float] = []
+    rows = []
+    for v in interior:
+        if v._fn not in _REPLAYABLE:
+            raise TypeError(
+                f"trace cannot replay the operation {v._fn.name!r}: it was made by "
+                f"Value.from_op, whose local derivatives are numbers for one sample"
+            )
+        number = op_number.setdefault(id(v._fn), len(op_table))
+        if number == len(op_table):
+            op_table.append(v._fn)
+        c = -1
+        if v._const is not None:
+            c = len(consts)
+            consts.append(v._const)
+        b = v._b
+        rows.append((number, slot[id(v._a)], slot[id(b)] if b is not None else -1, c))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    guard_rows = [
+        (g, slot[id(g.a)], slot[id(g.b)] if isinstance(g.b, Value) else -1,
+         None if isinstance(g.b, Value) or g.b is None else float(g.b))
+        for g in guards
+    ]  # fmt: skip
+    return Tape(
+        shapes=shapes,
+        inputs=inputs,
+        params=found_params,
+        constants=constants,
+        op_index=table[:, 0].astype(np.uint8),
+        a=table[:, 1].astype(np.int32),
+        b=table[:, 2].astype(np.int32),
+        const=table[:, 3].astype(np.int32),
+        op_table=op_table,
+        const_table=np.array(consts, dtype=float),
+        outputs=[slot[id(o)] for o in outs],
+        stops=frozenset(slot[id(v)] for v in stopped if id(v) in slot),
+        guards=guard_rows,
+    )
+
+
+def _topological_order(roots: list) -> list:
+    """Every node the roots depend on, parents before children, each once (as
+    ``topological_order`` for one root, in one walk for all of them)."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    order: list = []
+    done: set[int] = set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if id(node) in done:
+                continue
+            if expanded:
+                done.add(id(node))
+                order.append(node)
+                continue
+            stack.append((node, True))
+            for parent in (node._b, node._a):
+                if parent is not None and id(parent) not in done:
+                    stack.append((parent, False))
+    return order
+
+
+_REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}

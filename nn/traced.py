@@ -1,0 +1,147 @@
+"""``fit``, ``evaluate`` and ``predict`` by traced replay: one sample's graph recorded once
+(``autograd.trace``), replayed with NumPy over every batch, with the engine's numbers.
+
+One tape gives each sample's loss (its first output) and the model's outputs, so a training step
+is one replay, forward and backward, and one of the penalty's tape (on one column: it is a
+function of the parameters alone; replayed per sample it cost more than the model). Any model
+traces (several outputs, a user's Module: the trace's guards keep Python's decisions per
+sample); the losses are nn's own, whose batch loss is the mean of the samples' losses. Class
+indices (cross-entropy, NLL) enter the tape as one-hot rows, so that the class picked is data,
+not a decision.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd import Traced, TraceFallbackWarning, Value, no_grad, trace
+
+from . import functional as F
+from .module import MLP, Layer, Module
+
+# nn's losses: the mean over a batch of the loss of each sample.
+PER_SAMPLE = (F.mse_loss, F.l1_loss, F.hinge_loss, F.binary_cross_entropy,
+              F.binary_cross_entropy_with_logits, F.cross_entropy, F.nll_loss)  # fmt: skip
+_CLASS_INDEX = (F.cross_entropy, F.nll_loss)
+MODES = (True, False, "auto")
+
+
+def _nll_one_hot(logp: list, q: list) -> Value:
+    """nll_loss of one sample with its class as a one-hot row q: -Σ q_c log p_c."""
+    return -F._total(qc * lp for qc, lp in zip(q, logp, strict=True))
+
+
+class TracedModel:
+    """The tapes of ``model`` (and ``loss``) for data like ``X``, ``y``; ``None`` parts are
+    what was not asked for."""
+
+    def __init__(self, model: Module, X: np.ndarray, y: np.ndarray | None, loss: Callable | None,
+                 penalty: Callable | None = None) -> None:  # fmt: skip
+        self.params = model.parameters()
+        if isinstance(model, (MLP, Layer)) and type(model).__call__ in (
+            MLP.__call__,
+            Layer.__call__,
+        ):
+            self.width = model.nout  # a list of Values for several outputs, else a Value
+            self.several = model.nout > 1
+        else:  # a Module of your own: asked once
+            with no_grad():
+                first = model(X[0])
+            self.several = isinstance(first, (list, tuple))
+            self.width = len(first) if self.several else 1
+        self.model, self.example = model, X[0]
+        self._outputs_tape: Any = None
+        self.loss_tape: Traced | None = None
+        self.targets: Callable[[np.ndarray], np.ndarray] = lambda yb: yb
+        if loss is not None and y is not None:
+            self._trace_loss(model, X, y, loss)
+        self.penalty: Traced | None = None
+        if penalty is not None:  # a function of the parameters alone: replayed on one column
+            params = self.params
+            self.penalty = trace(lambda: penalty(params), params=params)
+
+    def _trace_loss(self, model: Module, X: np.ndarray, y: np.ndarray, loss: Callable) -> None:
+        if loss not in PER_SAMPLE:
+            raise ValueError(
+                f"a traced replay takes nn's losses ({', '.join(f.__name__ for f in PER_SAMPLE)}),"
+                f" whose batch loss is the mean of the samples' losses; got "
+                f"{getattr(loss, '__name__', loss)!r}"
+            )
+        several = self.several
+        if loss in _CLASS_INDEX and y.ndim == 1:
+            classes = self.width
+            labels = np.asarray(y)
+            if not np.all((labels == np.round(labels)) & (labels >= 0) & (labels < classes)):
+                raise ValueError(f"class indices must be integers from 0 to {classes - 1}")
+            eye = np.eye(classes)
+            self.targets = lambda yb: eye[np.asarray(yb, dtype=np.intp)]
+        elif y.ndim != (2 if several and loss in _CLASS_INDEX else 1):
+            raise ValueError(
+                f"the model has {self.width} output(s) and y has shape {y.shape}: one target "
+                f"per sample for one output, class indices or rows of class probabilities for "
+                f"several"
+            )
+
+        def sample_loss(x, t):
+            out = model(x)
+            outs = list(out) if several else [out]
+            if loss is F.nll_loss:
+                value = _nll_one_hot(outs, t)
+            elif loss is F.cross_entropy:
+                value = F.cross_entropy([outs], [t])
+            else:
+                value = loss(outs, [t])
+            return [value, *outs]
+
+        example = self.targets(y[:1])[0]
+        self.loss_tape = trace(sample_loss, X[0], example if np.ndim(example) else float(example),
+                               params=self.params)  # fmt: skip
+
+    def step(self, Xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]:
+        """A training step's gradients (of the loss and the penalty) added to ``.grad``:
+        (mean loss, the model's outputs)."""
+        assert self.loss_tape is not None
+        replay = self.loss_tape.backward(Xb, self.targets(yb))
+        if self.penalty is not None:
+            self.penalty.backward(reduction="sum")
+        return float(np.mean(replay[:, 0])), self._outputs(replay)
+
+    def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """(mean loss, outputs) on the data, forward only."""
+        assert self.loss_tape is not None
+        replay = self.loss_tape(X, self.targets(y))
+        return float(np.mean(replay[:, 0])), self._outputs(replay)
+
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """The model's outputs on the rows of X (a tape of the model alone, made once)."""
+        if self._outputs_tape is None:
+            self._outputs_tape = trace(self.model, self.example, params=self.params)
+        return self._outputs_tape(X)
+
+    def _outputs(self, replay: np.ndarray) -> np.ndarray:
+        return replay[:, 1:] if self.several else replay[:, 1]
+
+
+def traced_or_none(mode: Any, build: Callable[[], TracedModel], what: str) -> TracedModel | None:
+    """``build()`` when ``mode`` is True; for "auto", None (with one warning saying why) when it
+    fails; None when ``mode`` is False."""
+    if mode not in MODES:
+        raise ValueError(f"trace must be True, False or 'auto', got {mode!r}")
+    if mode is False:
+        return None
+    if mode is True:
+        return build()
+    try:
+        return build()
+    except (TypeError, ValueError) as err:
+        warnings.warn(
+            f"{what}(trace='auto') runs untraced (slower, the same numbers): the first sample "
+            f"could not be traced: {err}",
+            TraceFallbackWarning,
+            stacklevel=3,
+        )
+        return None
