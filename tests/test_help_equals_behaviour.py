@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 import nn
-from autograd import Value, examples
+from autograd import Value, __version__, examples
 from nn.optim import SGD
 from viz import draw_graph
 from viz.cli import main
@@ -61,3 +61,9 @@ def test_the_readme_gradviz_transcript_is_what_gradviz_prints(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 0
     assert capsys.readouterr().out == printed
+
+
+def test_the_readme_install_says_pypi_has_no_pathgrad_yet_and_names_the_wheel_build_writes():
+    install = README[README.index("## Install") : README.index("```python")]
+    assert "not on PyPI yet" in install and "pip install pathgrad " not in install
+    assert f"dist/pathgrad-{__version__}-py3-none-any.whl" in install  # what python -m build writes
