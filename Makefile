@@ -83,7 +83,7 @@ notebooks: $(VENV)/.installed-notebooks
 
 # The documentation site, in site/ (MkDocs, warnings as errors): open site/index.html.
 docs: $(VENV)/.installed-docs
-	@echo "building the documentation site with MkDocs into site/ (about 30 s) ..."
+	@echo "building the documentation site with MkDocs into site/ (about 30 s, a minute on a busy machine) ..."
 	@$(BIN)/python docs/build.py
 
 clean:

@@ -193,7 +193,9 @@ def pages(site: Path) -> list[Path]:
 
 def main() -> int:
     started = time.perf_counter()
+    print("docs: staging the pages, notebooks, player pages and pictures in build/docs ...")
     stage()
+    print("docs: mkdocs build --strict into site/ (API reference, notebooks) ...", flush=True)
     mkdocs = Path(sys.executable).with_name("mkdocs")
     done = subprocess.run(
         [str(mkdocs), "build", "--strict", "--quiet", "--config-file", str(ROOT / "mkdocs.yml")],
