@@ -46,7 +46,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
-	@echo "installing pathgrad and MkDocs (Material, mkdocstrings, mkdocs-jupyter) into .venv (once, about 30 s) ..."
+	@echo "installing pathgrad and MkDocs (Material, mkdocstrings, mkdocs-jupyter) into .venv (once, about 40 s) ..."
 	@$(PIP) install --quiet --quiet -e '.[docs]'
 	@touch $@
 
