@@ -22,7 +22,7 @@ class Value:
     Attributes:
         data: the number (a float).
         grad: d(root)/d(self) after ``root.backward()``; 0.0 until a backward pass reaches it.
-            Leaves accumulate across passes (call ``zero_grad`` between them); interior nodes hold
+            Leaves accumulate (reset: ``v.grad = 0``, or nn's ``zero_grad()``); interior nodes hold
             the latest pass's gradient.
         grad_graph: after ``backward(create_graph=True)``, the same gradient as a Value that can be
             differentiated again; None otherwise.

@@ -44,9 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         "the sum over paths against forward and reverse mode.",
         epilog='example: gradviz "(a+b)*(b+1)" a=2 b=1 --wrt b -o e.svg',
     )
-    p.add_argument("expression", nargs="?", help='e.g. "(a+b)*(b+1)" (default: that one)')
+    p.add_argument(
+        "expression",
+        nargs="?",
+        help='e.g. "x*y + y" (default: the classic "(a+b)*(b+1)" at a=2 b=1)',
+    )
     p.add_argument("values", nargs="*", metavar="name=value", help="a value for each variable")
-    p.add_argument("--wrt", help="the variable to differentiate by (default: the first one)")
+    p.add_argument(
+        "--wrt",
+        metavar="NAME",
+        help="the variable to differentiate by (default: the first in the expression; "
+        "b for the classic example)",
+    )
     p.add_argument(
         "--view",
         default="paths",
@@ -57,21 +66,33 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         default="gradviz.svg",
+        metavar="FILE",
         help="the file to write: .svg, .png, .pdf or .dot (default gradviz.svg)",
     )
     p.add_argument(
         "--rankdir",
         default="LR",
-        choices=["LR", "BT", "TB", "RL"],
-        help="layout direction (default: LR; BT as in the classic figures)",
+        choices=["LR", "RL", "TB", "TD", "BT"],
+        help="layout direction (default: LR; TD is TB, top down; BT as in the classic figures)",
     )
-    p.add_argument("--step", type=int, help="forward/reverse: draw the sweep after K steps")
-    p.add_argument("--only", type=int, help="paths: highlight path N alone (numbered from 1)")
-    p.add_argument("--layout", default="graph", help="paths: graph (default) or multiples")
+    p.add_argument(
+        "--step", type=int, metavar="K", help="forward/reverse: draw the sweep after K steps"
+    )
+    p.add_argument(
+        "--only", type=int, metavar="N", help="paths: highlight path N alone (numbered from 1)"
+    )
+    p.add_argument(
+        "--layout",
+        default="graph",
+        metavar="{graph,multiples}",
+        help="paths: the paths on the graph (default) or one small picture per path",
+    )
     p.add_argument(
         "--animate",
         metavar="FILE",
-        help="forward/reverse/paths: write every step, as FILE.gif or numbered FILE-01.svg ...",
+        help="forward/reverse/paths: write every step, as one animated FILE.gif, or as numbered "
+        "files: --animate step.svg writes step-1.svg, step-2.svg, ... (.png alike; 01, 02, ... "
+        "from 10 steps on)",
     )
     p.add_argument(
         "--html",
@@ -82,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-nodes",
         type=int,
         default=DEFAULT_MAX_NODES,
+        metavar="N",
         help=f"refuse larger graphs (default {DEFAULT_MAX_NODES})",
     )
     return p
