@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .custom import is_custom, refusal
 from .graph import topological_order
 from .recorder import Guard
 
@@ -73,6 +74,8 @@ def record(
     rows = []
     for v in interior:
         if v._fn not in _REPLAYABLE:
+            if is_custom(v):
+                raise refusal(v, "trace")
             raise TypeError(
                 f"trace cannot replay the operation {v._fn.name!r}: it was made by "
                 f"Value.from_op, whose local derivatives are numbers for one sample"

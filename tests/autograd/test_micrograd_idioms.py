@@ -9,7 +9,7 @@ import re
 import pytest
 from oracles import central_difference
 
-from autograd import Value, forward_mode, grad, hessian, path_sum, reverse_mode
+from autograd import Value, forward_mode, grad, hessian, path_sum, reverse_mode, trace
 from viz import draw_graph, draw_reverse
 
 
@@ -168,6 +168,7 @@ def test_methods_that_need_numbers_on_the_edges_refuse_a_custom_node_by_name():
         (lambda: forward_mode(out, x), "forward_mode"),
         (lambda: out.backward(create_graph=True), "create_graph"),
         (lambda: hessian(lambda v: tanh(v) * v)(0.3), "differentiating twice"),
+        (lambda: trace(lambda v: tanh(v) * 2, 0.3), "trace"),
     ]:
         with pytest.raises(TypeError, match=f"{what}.*operation '(tanh|exp|\\*)'.*_backward"):
             call()
