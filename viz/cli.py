@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from autograd import TooManyPathsError
+from autograd import TooManyPathsError, topological_order
 
 from . import catalog
 from .catalog import explain
@@ -144,14 +144,14 @@ def run(argv: list[str]) -> int:
     if not expression.variables:
         raise UsageError("the expression has no variables to differentiate by")
     wrt = wrt or expression.variables[0]
-    if wrt not in expression.variables:
+    if wrt not in expression.variables and args.view != "depends":
         raise UsageError(
             f"--wrt {wrt!r} is not a variable of the expression ({', '.join(expression.variables)})"
         )
     out, leaves = expression.build(values)
     if out.parents:  # name the result; the title below gives its expression
         out.label = "out"
-    x = leaves[wrt]
+    x = leaves[wrt] if wrt in leaves else _sub_expression(out, wrt)
     _check_view_options(args)
     try:
         if args.html:
@@ -229,6 +229,17 @@ def _draw(args: argparse.Namespace, out, x):
     if args.view == "depends":
         options["node"] = x
     return catalog.draw(fig, args.view, args.step, **options)
+
+
+def _sub_expression(out, text: str):
+    """--view depends: the node of the sub-expression written ``text`` ("a+b")."""
+    found = [v for v in topological_order(out) if v.label.replace(" ", "") == text.replace(" ", "")]
+    if not found:
+        raise UsageError(
+            f"--wrt {text!r} is neither a variable nor a sub-expression of the expression as "
+            f"written (for --view depends, e.g. a+b)"
+        )
+    return found[0]
 
 
 def main(argv: list[str] | None = None) -> int:

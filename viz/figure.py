@@ -88,16 +88,22 @@ class Figure:
     def path_sum(self, max_paths: int):
         return self.once(("paths", max_paths), lambda: path_sum(self.root, self.wrt, max_paths))
 
-    def factorization(self, max_paths: int = 10_000):
-        """``factorize(root, x)``; None when a segment has too many paths to list."""
+    def factorization(self, max_paths: int = 10_000, *, strict: bool = False):
+        """``factorize(root, x)``; when a segment has too many paths to list, None (or with
+        ``strict`` the ``TooManyPathsError``)."""
 
         def compute():
             try:
                 return factorize(self.root, self.wrt, max_paths=max_paths)
-            except TooManyPathsError:
-                return None
+            except TooManyPathsError as err:
+                return err
 
-        return self.once(("factorize or none", max_paths), compute)
+        found = self.once(("factorize", max_paths), compute)
+        if isinstance(found, TooManyPathsError):
+            if strict:
+                raise found
+            return None
+        return found
 
     def diagram(self, annotations: Annotations, step: int | None = None) -> Diagram:
         """The picture: the annotations with the shared options, as DOT, in a ``Diagram``.

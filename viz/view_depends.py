@@ -42,8 +42,9 @@ def annotate(fig: Figure, node: Value) -> Annotations:
     ]  # fmt: skip
     names = ", ".join(n.name for n in leaves) or "none"
     title = f"what {target.name} depends on"
+    count = len(ancestors) - 1
     legend = (
-        ((ORANGE,), line(f"{target.name} is computed from {len(ancestors) - 1} nodes")),
+        ((ORANGE,), line(f"{target.name} is computed from {count} node{'s' * (count != 1)}")),
         ((), line(f"the inputs it depends on (filled): {names}; the greyed nodes cannot move it")),
     )
     text = f"{target.name} depends on {names}"

@@ -8,8 +8,6 @@ their own colour, and the legend states the identity with the multiplications of
 
 from __future__ import annotations
 
-from autograd import factorize
-
 from .description import number
 from .figure import Figure
 from .labels import (
@@ -43,7 +41,7 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     """∂out/∂x as forward mode computes it, grouped at the nodes all paths share (see
     ``viz.draw_factorized``)."""
     graph = fig.graph
-    fact = fig.once(("factorize", max_paths), lambda: factorize(fig.root, fig.wrt, max_paths))
+    fact = fig.factorization(max_paths, strict=True)
     sw = fig.sweep("forward")
     values = {s.node: s.value for s in sw.steps}
     shared = [graph.node_of(v).id for v in fact.shared]
