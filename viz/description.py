@@ -264,3 +264,11 @@ def number(x: float) -> str:
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.4g}"
+
+
+def input_value(graph: GraphDescription, x: Value) -> str:
+    """x's name as it reads in ∂-notation, whether or not x is in the graph."""
+    for node in graph.nodes:
+        if node.value is x:
+            return symbol(node.name)
+    return symbol(x.label or "x")

@@ -22,7 +22,7 @@ from autograd import (
     reverse_mode,
 )
 
-from .description import GraphDescription, describe
+from .description import DEFAULT_MAX_NODES, GraphDescription, describe
 from .dot import build_dot
 from .render import Diagram, check_format
 from .scene import Annotations, Caption, Options, Scene, check_rankdir
@@ -41,7 +41,10 @@ class Figure:
         **naming: Any,
     ) -> None:
         self.options = options or Options()
-        self.graph: GraphDescription = describe(root, self.options.max_nodes, **naming)
+        limit = self.options.max_nodes
+        self.graph: GraphDescription = describe(
+            root, DEFAULT_MAX_NODES if limit is None else limit, **naming
+        )
         self.options = Options(
             check_rankdir(self.options.rankdir),
             self.options.max_nodes,

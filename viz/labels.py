@@ -77,14 +77,6 @@ def inputs_comparison(graph: GraphDescription, reverse_mults: int, max_paths: in
     )
 
 
-def input_value(graph: GraphDescription, x: Value) -> str:
-    """x's name as it reads in ∂-notation, whether or not x is in the graph."""
-    for node in graph.nodes:
-        if node.value is x:
-            return symbol(node.name)
-    return symbol(x.label or "x")
-
-
 MAX_BRACKETS_SHOWN = 6
 MAX_TERMS_SHOWN = 8
 

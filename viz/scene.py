@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .description import DEFAULT_MAX_NODES, ConstantInfo, GraphDescription
+if TYPE_CHECKING:  # the scene layer needs the description's types, not its code
+    from .description import ConstantInfo, GraphDescription
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -160,5 +162,5 @@ class Options:
     legend mode and a target size belong here too.)"""
 
     rankdir: str = "LR"
-    max_nodes: int = DEFAULT_MAX_NODES
+    max_nodes: int | None = None  # None: ``describe``'s limit (300 nodes)
     format: str = "svg"  # the default of ``Diagram.pipe()`` and ``.render()``

@@ -20,8 +20,7 @@ from typing import Any
 
 from autograd import Value, forward_mode, reverse_mode
 
-from .description import GraphDescription, number, symbol
-from .labels import input_value
+from .description import GraphDescription, input_value, number, symbol
 
 MODES = ("forward", "reverse")
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 
-from .description import number
+from .description import input_value, number
 from .dot import escape, new_digraph
 from .figure import Figure
 from .labels import (
     COUNT_RULE,
     WHY_REVERSE,
     edge_indices,
-    input_value,
     inputs_comparison,
     local_text,
     route,
