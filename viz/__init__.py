@@ -23,6 +23,7 @@ The way through, one direction: ``description`` (the graph described once) -> a 
 
 from autograd import __version__
 
+from .animation import frames, save_animation
 from .catalog import (
     draw_depends,
     draw_dot,
@@ -34,8 +35,7 @@ from .catalog import (
     explain,
 )
 from .description import GraphTooLargeError, describe
-from .frames import frames, save_animation
-from .player import player
+from .player_page import player
 from .render import Diagram, RendererNotFoundError
 
 __all__ = [

@@ -18,7 +18,7 @@ from autograd import Value
 
 from . import view_depends, view_factorized, view_graph, view_paths, view_sweep, view_values
 from .description import DEFAULT_MAX_NODES, drawable_order
-from .explain import DEFAULT_MAX_PATHS, explain_text
+from .explanation import DEFAULT_MAX_PATHS, explain_text
 from .figure import Figure, check_step
 from .network import read_model
 from .render import Diagram, check_format
@@ -35,6 +35,20 @@ class View:
     steps: Callable[[Figure], int] | None = None  # a view in steps: how many (step 0 before)
     text: Callable[[Figure], str] | None = None  # the diagram's text, when the view has none
     command_line: bool = True  # a ``gradviz --view``; the forward pass is the player's chapter
+    # A sequence that is not the view's own steps: (view, its options) per frame.
+    frames: Callable[[Figure], list[tuple[str, dict[str, Any]]]] | None = None
+
+
+def _paths_one_by_one(fig: Figure) -> list[tuple[str, dict[str, Any]]]:
+    """Each path alone, all of them with their sum, then the factorized view (at most 12)."""
+    count, most = fig.count_paths(), view_paths.MAX_MULTIPLES
+    if not 1 <= count <= most:
+        raise ValueError(
+            f"mode='paths' steps through 1 to {most} paths, and there are {count}: use "
+            f"mode='forward' or draw_factorized(out, x)"
+        )
+    alone = [("paths", {"max_paths": most, "only": i}) for i in range(1, count + 1)]
+    return [*alone, ("paths", {"max_paths": most}), ("factorized", {})]
 
 
 VIEWS: dict[str, View] = {
@@ -44,13 +58,17 @@ VIEWS: dict[str, View] = {
     "reverse": View(lambda fig, **o: view_sweep.annotate(fig, "reverse", **o), options=("step",),
                     steps=lambda fig: view_sweep.steps(fig, "reverse")),
     "paths": View(view_paths.annotate, needs_x=True, options=("only", "layout"),
-                  text=lambda fig: explain_text(fig)),
+                  text=lambda fig: explain_text(fig), frames=_paths_one_by_one),
     "factorized": View(view_factorized.annotate, needs_x=True),
     "values": View(view_values.annotate, options=("step",), steps=view_values.steps,
                    command_line=False),
     "depends": View(view_depends.annotate, needs_x=True),
 }  # fmt: skip
 STEPPED = tuple(name for name, view in VIEWS.items() if view.steps is not None)
+# What ``frames`` and ``gradviz --animate`` step through: a view's steps, or its own sequence.
+SEQUENCES = tuple(
+    name for name, v in VIEWS.items() if (v.steps or v.frames) is not None and v.command_line
+)
 
 
 def draw(fig: Figure, name: str, step: int | None = None, **options: Any) -> Diagram:
@@ -68,21 +86,13 @@ def draw(fig: Figure, name: str, step: int | None = None, **options: Any) -> Dia
 
 
 def sequence(fig: Figure, name: str) -> list[Diagram]:
-    """Every step of a view in steps, 0 to n; for "paths", each path alone, all of them, then the
-    factorized view (at most 12 paths): the frames of an animation and the player's chapters."""
-    if name == "paths":
-        count = fig.count_paths()
-        if not 1 <= count <= view_paths.MAX_MULTIPLES:
-            raise ValueError(
-                f"mode='paths' steps through 1 to {view_paths.MAX_MULTIPLES} paths, and there "
-                f"are {count}: use mode='forward' or draw_factorized(out, x)"
-            )
-        most = view_paths.MAX_MULTIPLES
-        one_by_one = [draw(fig, "paths", max_paths=most, only=i) for i in range(1, count + 1)]
-        return [*one_by_one, draw(fig, "paths", max_paths=most), draw(fig, "factorized")]
-    steps = VIEWS[name].steps
-    assert steps is not None, name
-    return [draw(fig, name, step=k) for k in range(steps(fig) + 1)]
+    """The frames of view ``name``: every step 0 to n of a view in steps, else the view's own
+    sequence (for "paths": each path alone, all of them, then the factorized view)."""
+    view = VIEWS[name]
+    if view.frames is not None:
+        return [draw(fig, other, **options) for other, options in view.frames(fig)]
+    assert view.steps is not None, name
+    return [draw(fig, name, step=k) for k in range(view.steps(fig) + 1)]
 
 
 def _check_x(x: object) -> Value:

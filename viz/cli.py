@@ -18,12 +18,12 @@ from pathlib import Path
 from autograd import TooManyPathsError, topological_order
 
 from . import catalog
+from .animation import FRAME_MODES, frames, save_animation
 from .catalog import explain
 from .description import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import CONSTANTS, ParseError, parse
 from .figure import Figure
-from .frames import FRAME_MODES, frames, save_animation
-from .player import player
+from .player_page import player
 from .render import RendererNotFoundError, RenderError, format_of
 from .scene import Options
 from .view_paths import LAYOUTS

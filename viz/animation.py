@@ -14,13 +14,13 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
-from .catalog import STEPPED, sequence
+from .catalog import SEQUENCES, sequence
 from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
 from .scene import Options
 
-FRAME_MODES = (*(name for name in STEPPED if name != "values"), "paths")
+FRAME_MODES = SEQUENCES  # forward, reverse, paths
 
 
 def frames(
@@ -60,7 +60,7 @@ def save_animation(
     path = Path(path)
     diagrams = list(diagrams)
     if not diagrams or not all(isinstance(d, Diagram) for d in diagrams):
-        raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames)")
+        raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames())")
     for name, value in (("seconds_per_frame", seconds_per_frame), ("dpi", dpi)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise ValueError(f"{name} must be a positive number, got {value!r}")
