@@ -11,7 +11,7 @@ one row below (and its ``draw_*`` entry point).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from autograd import Value
@@ -31,6 +31,7 @@ class View:
 
     annotate: Callable[..., Annotations]
     needs_x: bool = False  # differentiates by a variable x (forward mode, paths)
+    x_as: str = ""  # the option x is passed as, where x may be any node (depends: ``node``)
     options: tuple[str, ...] = ()  # its own options, as ``gradviz`` spells them (--step, --only)
     steps: Callable[[Figure], int] | None = None  # a view in steps: how many (step 0 before)
     text: Callable[[Figure], str] | None = None  # the diagram's text, when the view has none
@@ -62,12 +63,14 @@ VIEWS: dict[str, View] = {
     "factorized": View(view_factorized.annotate, needs_x=True),
     "values": View(view_values.annotate, options=("step",), steps=view_values.steps,
                    command_line=False),
-    "depends": View(view_depends.annotate, needs_x=True),
+    "depends": View(view_depends.annotate, needs_x=True, x_as="node"),
 }  # fmt: skip
 STEPPED = tuple(name for name, view in VIEWS.items() if view.steps is not None)
 # What ``frames`` and ``gradviz --animate`` step through: a view's steps, or its own sequence.
 SEQUENCES = tuple(
-    name for name, v in VIEWS.items() if (v.steps or v.frames) is not None and v.command_line
+    name
+    for name, v in VIEWS.items()
+    if (v.steps is not None or v.frames is not None) and v.command_line
 )
 
 
@@ -75,13 +78,14 @@ def draw(fig: Figure, name: str, step: int | None = None, **options: Any) -> Dia
     """View ``name`` of the figure (at ``step``, for a view in steps), as a picture."""
     view = VIEWS[name]
     if step is not None:
-        assert view.steps is not None, name
+        if view.steps is None:
+            raise ValueError(f"the {name} view has no steps: step=k goes with {STEPPED}")
         step = check_step(step, view.steps(fig))
         annotations = view.annotate(fig, step=step, **options)
     else:
         annotations = view.annotate(fig, **options)
     if view.text is not None and not annotations.text and not annotations.dot:
-        annotations = Annotations(**{**vars(annotations), "text": view.text(fig)})
+        annotations = replace(annotations, text=view.text(fig))
     return fig.diagram(annotations, step)
 
 

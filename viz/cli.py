@@ -144,7 +144,7 @@ def run(argv: list[str]) -> int:
     if not expression.variables:
         raise UsageError("the expression has no variables to differentiate by")
     wrt = wrt or expression.variables[0]
-    if wrt not in expression.variables and args.view != "depends":
+    if wrt not in expression.variables and not catalog.VIEWS[args.view].x_as:
         raise UsageError(
             f"--wrt {wrt!r} is not a variable of the expression ({', '.join(expression.variables)})"
         )
@@ -226,18 +226,18 @@ def _draw(args: argparse.Namespace, out, x):
     fig = Figure(out, x if view.needs_x else None, Options(args.rankdir, args.max_nodes))
     given = {"only": args.only, "layout": args.layout}
     options = {k: v for k, v in given.items() if k in view.options}
-    if args.view == "depends":
-        options["node"] = x
+    if view.x_as:  # a view of any node (depends): --wrt names it
+        options[view.x_as] = x
     return catalog.draw(fig, args.view, args.step, **options)
 
 
 def _sub_expression(out, text: str):
-    """--view depends: the node of the sub-expression written ``text`` ("a+b")."""
+    """The node of the sub-expression written ``text`` ("a+b"), for a view of any node."""
     found = [v for v in topological_order(out) if v.label.replace(" ", "") == text.replace(" ", "")]
     if not found:
         raise UsageError(
             f"--wrt {text!r} is neither a variable nor a sub-expression of the expression as "
-            f"written (for --view depends, e.g. a+b)"
+            f"written (for --view {', '.join(v for v in VIEWS if catalog.VIEWS[v].x_as)}, e.g. a+b)"
         )
     return found[0]
 
