@@ -14,13 +14,13 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
-from .catalog import SEQUENCES, sequence
+from .catalog import SEQUENCES, VIEWS, sequence
 from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
 from .scene import Options
 
-FRAME_MODES = SEQUENCES  # forward, reverse, paths
+FRAME_MODES = SEQUENCES  # forward, reverse, paths, depends
 
 
 def frames(
@@ -35,13 +35,16 @@ def frames(
     - ``mode="reverse"``: ``draw_reverse(out, step=k)`` for k = 0 ... n (n nodes);
     - ``mode="forward"``: ``draw_forward(out, x, step=k)`` for every step from x;
     - ``mode="paths"``: each path from x alone (``draw_paths(out, x, only=i)``), all of them
-      with their sum, then ``draw_factorized(out, x)`` (at most 12 paths).
+      with their sum, then ``draw_factorized(out, x)`` (at most 12 paths);
+    - ``mode="depends"``: each node in topological order with what it depends on
+      (``draw_depends(out, node)``).
 
     Each diagram's ``.text`` says what its step computes.
     """
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
-    if mode != "reverse" and not isinstance(x, Value):
+    view = VIEWS[mode]
+    if view.needs_x and not view.x_as and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
     return sequence(Figure(out, x, Options(rankdir, max_nodes)), mode)
 

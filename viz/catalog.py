@@ -63,7 +63,8 @@ VIEWS: dict[str, View] = {
     "factorized": View(view_factorized.annotate, needs_x=True),
     "values": View(view_values.annotate, options=("step",), steps=view_values.steps,
                    command_line=False),
-    "depends": View(view_depends.annotate, needs_x=True, x_as="node"),
+    "depends": View(view_depends.annotate, needs_x=True, x_as="node",
+                    frames=lambda fig: [("depends", {"node": n.value}) for n in fig.graph.nodes]),
 }  # fmt: skip
 STEPPED = tuple(name for name, view in VIEWS.items() if view.steps is not None)
 # What ``frames`` and ``gradviz --animate`` step through: a view's steps, or its own sequence.

@@ -158,3 +158,15 @@ def test_depends_from_the_command_line_names_a_sub_expression(renderer, tmp_path
     assert target.read_bytes().lstrip().startswith(b"<")
     assert main(["(a+b)*(b+1)", "a=2", "b=1", "--view", "depends", "--wrt", "q"]) == 2
     assert "neither a variable nor a sub-expression" in capsys.readouterr().err
+
+
+def test_depends_frames_step_through_the_nodes_in_topological_order(classic):
+    a, b, c, d, e = classic
+    texts = [diagram.text for diagram in frames(e, mode="depends")]
+    assert texts == [
+        "a depends on a",
+        "b depends on b",
+        "c depends on a, b",
+        "d depends on b",
+        "e depends on a, b",
+    ]
