@@ -42,7 +42,7 @@ class Op:
     """A primitive operation: its display name, forward formula on floats, derivative rule
     (``rule(m, a, b, out, c)``) and how diagrams write it."""
 
-    __slots__ = ("name", "forward", "rule", "template", "precedence", "derivative", "batched")
+    __slots__ = ("name", "forward", "rule", "template", "precedence", "derivative_text", "batched")
 
     def __init__(
         self,
@@ -50,7 +50,7 @@ class Op:
         forward: Callable[..., float] | None,
         rule: Callable | None,
         template: str = "",
-        derivative: str | tuple[str, str] = "",
+        derivative_text: str | tuple[str, str] = "",
         precedence: int = ATOM,
         batched: Callable[..., Any] | None = None,
     ):
@@ -62,9 +62,10 @@ class Op:
         # (c: the constant), "tanh({x})" by default for a function of one Value.
         self.template = template or f"{name}({{x}})"
         self.precedence = precedence
-        # The rule as diagrams write it, in the names of the operands: "{b}" for d(a*b)/da, or
-        # one template per parent for two-parent operations; "" where it is piecewise.
-        self.derivative = derivative
+        # The derivative as diagrams write it (display text; the rule itself is ``rule``), in the
+        # operands' names: "{b}" for d(a*b)/da, or one template per parent for two-parent
+        # operations; "" where it is piecewise.
+        self.derivative_text = derivative_text
         # The forward formula on NumPy arrays (one entry per sample), for traced replays; the
         # float formula itself where it already works on arrays (+, -, *, negation).
         self.batched: Callable[..., Any] = batched or self.forward
@@ -107,7 +108,7 @@ _ONE_MINUS_ONE = (1.0, -1.0)
 
 # --- leaves and the identity -------------------------------------------------------------------
 LEAF = Op("", None, None, template="{x}")
-IDENTITY = Op("id", lambda x: x, lambda m, a, b, out, c: 1.0, derivative="1")
+IDENTITY = Op("id", lambda x: x, lambda m, a, b, out, c: 1.0, derivative_text="1")
 
 # --- arithmetic between two Values: forward(a, b) ------------------------------------------------
 ADD = Op("+", operator.add, lambda m, a, b, out, c: _ONE_ONE, "{a} + {b}", ("1", "1"), SUM)
@@ -178,27 +179,29 @@ RPOW_CONST = Op(  # c ** x: d/dx = c^x log c; for c == 0 as a ** b with a == 0 (
 NEG = Op("neg", operator.neg, lambda m, a, b, out, c: -1.0, "-{x}", "-1", PRODUCT)
 
 # --- functions of one Value: forward(x), or forward(x, c) with a parameter c -------------------
-EXP = Op("exp", fm.exp, lambda m, a, b, out, c: out, derivative="{out}", batched=am.exp)
-LOG = Op("log", fm.log, lambda m, a, b, out, c: m.div(1.0, a), derivative="1/{x}", batched=am.log)
+EXP = Op("exp", fm.exp, lambda m, a, b, out, c: out, derivative_text="{out}", batched=am.exp)
+LOG = Op(
+    "log", fm.log, lambda m, a, b, out, c: m.div(1.0, a), derivative_text="1/{x}", batched=am.log
+)
 SQRT = Op(
     "sqrt",
     fm.sqrt,
     lambda m, a, b, out, c: m.div(0.5, out),
-    derivative="1/(2·{out})",
+    derivative_text="1/(2·{out})",
     batched=am.sqrt,
 )
 TANH = Op(
     "tanh",
     math.tanh,
     lambda m, a, b, out, c: 1.0 - out * out,
-    derivative="1 - {out}²",
+    derivative_text="1 - {out}²",
     batched=np.tanh,
 )
 SIGMOID = Op(
     "sigmoid",
     fm.sigmoid,
     lambda m, a, b, out, c: out * (1.0 - out),
-    derivative="{out}·(1 - {out})",
+    derivative_text="{out}·(1 - {out})",
     batched=am.sigmoid,
 )
 RELU = Op(
@@ -225,31 +228,33 @@ SOFTPLUS = Op(
     "softplus",
     fm.softplus,
     lambda m, a, b, out, c: m.sigmoid(a),
-    derivative="sigmoid({x})",
+    derivative_text="sigmoid({x})",
     batched=am.softplus,
 )
 GAUSSIAN = Op(
     "gaussian",
     lambda x: fm.exp(-x * x),
     lambda m, a, b, out, c: -2.0 * (a * out),  # x·out first: 0, not -inf·0, at x = ±1e308
-    derivative="-2·{x}·{out}",
+    derivative_text="-2·{x}·{out}",
     batched=lambda x: am.exp(-x * x),
 )
 STEP = Op(
     "step",
     lambda x: 1.0 if x >= 0 else 0.0,
     lambda m, a, b, out, c: 0.0,
-    derivative="0",
+    derivative_text="0",
     batched=lambda x: np.where(x >= 0, 1.0, 0.0),
 )
 ABS = Op("abs", math.fabs, lambda m, a, b, out, c: m.sign(a), template="|{x}|", batched=np.abs)
-SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative="cos {x}", batched=am.sin)
-COS = Op("cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative="-sin {x}", batched=am.cos)
+SIN = Op("sin", fm.sin, lambda m, a, b, out, c: m.cos(a), derivative_text="cos {x}", batched=am.sin)
+COS = Op(
+    "cos", fm.cos, lambda m, a, b, out, c: -m.sin(a), derivative_text="-sin {x}", batched=am.cos
+)
 TAN = Op(
     "tan",
     lambda x: fm.NAN if math.isinf(x) else math.tan(x),  # math.tan raises for ±inf
     lambda m, a, b, out, c: 1.0 + out * out,
-    derivative="1 + {out}²",
+    derivative_text="1 + {out}²",
     batched=lambda x: am.select(np.isinf(x), np.nan, lambda: np.tan(x)),
 )
 

@@ -9,22 +9,34 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline S
   (``only=i`` for one, ``layout="multiples"`` for one small picture per path);
 - ``draw_factorized(out, x)``: the same paths regrouped where they all meet,
   (2+3+5)·(7+11+13) instead of nine products;
+- ``draw_depends(out, node)``: which inputs ``node`` depends on, the rest of the graph greyed;
 - ``frames(out, ...)`` and ``save_animation``: a sweep step by step, as GIF or numbered files;
 - ``player(out, wrt=None)``: one self-contained web page stepping through the forward pass, the
   reverse sweep and the paths, with previous/next/play and the keyboard;
 - ``explain(out, x)``: the same derivation as text.
+
+The way through, one direction: ``description`` (the graph described once) -> a ``view_*`` module
+(annotations) -> ``figure`` (the options every view shares, the scene) -> ``dot`` (DOT text) ->
+``render``. ``catalog`` is the table of views that the functions above, ``gradviz --view``,
+``frames`` and the player read.
 """
 
 from autograd import __version__
 
-from .describe import GraphTooLargeError, describe
-from .factorized import draw_factorized
-from .frames import frames, save_animation
-from .graph_view import draw_dot, draw_graph
-from .path_views import draw_paths
-from .player import player
+from .animation import frames, save_animation
+from .catalog import (
+    draw_depends,
+    draw_dot,
+    draw_factorized,
+    draw_forward,
+    draw_graph,
+    draw_paths,
+    draw_reverse,
+    explain,
+)
+from .description import GraphTooLargeError, describe
+from .player_page import player
 from .render import Diagram, RendererNotFoundError
-from .views import draw_forward, draw_reverse, explain
 
 __all__ = [
     "__version__",
@@ -32,6 +44,7 @@ __all__ = [
     "GraphTooLargeError",
     "RendererNotFoundError",
     "describe",
+    "draw_depends",
     "draw_dot",
     "draw_factorized",
     "draw_forward",

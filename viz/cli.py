@@ -15,21 +15,22 @@ import re
 import sys
 from pathlib import Path
 
-from autograd import TooManyPathsError
+from autograd import TooManyPathsError, topological_order
 
-from .describe import DEFAULT_MAX_NODES, GraphTooLargeError
+from . import catalog
+from .animation import FRAME_MODES, frames, save_animation
+from .catalog import explain
+from .description import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import CONSTANTS, ParseError, parse
-from .factorized import draw_factorized
-from .frames import frames, save_animation
-from .graph_view import draw_graph
-from .path_views import LAYOUTS, draw_paths
-from .player import player
+from .figure import Figure
+from .player_page import player
 from .render import RendererNotFoundError, RenderError, format_of
-from .views import draw_forward, draw_reverse, explain
+from .scene import Options
+from .view_paths import LAYOUTS
 
 CLASSIC = ("(a+b)*(b+1)", ["a=2", "b=1"], "b")
-VIEWS = ("graph", "forward", "reverse", "paths", "factorized")
-ANIMATED = ("forward", "reverse", "paths")
+VIEWS = tuple(name for name, view in catalog.VIEWS.items() if view.command_line)
+ANIMATED = FRAME_MODES
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z_0-9]*)=(.+)$")
 
 
@@ -165,14 +166,14 @@ def run(argv: list[str]) -> int:
     if not expression.variables:
         raise UsageError("the expression has no variables to differentiate by")
     wrt = wrt or expression.variables[0]
-    if wrt not in expression.variables:
+    if wrt not in expression.variables and not catalog.VIEWS[args.view].x_as:
         raise UsageError(
             f"--wrt {wrt!r} is not a variable of the expression ({', '.join(expression.variables)})"
         )
     out, leaves = expression.build(values)
     if out.parents:  # name the result; the title below gives its expression
         out.label = "out"
-    x = leaves[wrt]
+    x = leaves[wrt] if wrt in leaves else _sub_expression(out, wrt)
     _check_view_options(args)
     try:
         if args.html:
@@ -218,13 +219,15 @@ def _check_output(path: Path) -> None:
 
 def _check_view_options(args: argparse.Namespace) -> None:
     """Options that belong to other views are mistakes, not silently ignored."""
-    if args.step is not None and args.view not in ("forward", "reverse"):
-        raise UsageError(f"--step goes with --view forward or reverse, not {args.view}")
-    if args.only is not None and args.view != "paths":
+    takes = catalog.VIEWS[args.view].options
+    if args.step is not None and "step" not in takes:
+        stepped = " or ".join(v for v in catalog.STEPPED if v in VIEWS)
+        raise UsageError(f"--step goes with --view {stepped}, not {args.view}")
+    if args.only is not None and "only" not in takes:
         raise UsageError(f"--only goes with --view paths, not {args.view}")
     if args.layout not in LAYOUTS:
         raise UsageError(f"unknown layout {args.layout!r}: use graph or multiples")
-    if args.layout != "graph" and args.view != "paths":
+    if args.layout != "graph" and "layout" not in takes:
         raise UsageError(f"--layout goes with --view paths, not {args.view}")
     if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html writes a .html page, got {args.html!r}")
@@ -238,18 +241,27 @@ def _check_view_options(args: argparse.Namespace) -> None:
 
 
 def _draw(args: argparse.Namespace, out, x):
+    """The view of the table named by --view, with the options it takes."""
     if args.view == "graph":
         out.backward()
-        return draw_graph(out, args.rankdir, args.max_nodes)
-    if args.view == "forward":
-        return draw_forward(out, x, args.rankdir, args.max_nodes, step=args.step)
-    if args.view == "reverse":
-        return draw_reverse(out, args.rankdir, args.max_nodes, step=args.step)
-    if args.view == "factorized":
-        return draw_factorized(out, x, args.rankdir, args.max_nodes)
-    return draw_paths(
-        out, x, args.rankdir, max_nodes=args.max_nodes, only=args.only, layout=args.layout
-    )
+    view = catalog.VIEWS[args.view]
+    fig = Figure(out, x if view.needs_x else None, Options(args.rankdir, args.max_nodes))
+    given = {"only": args.only, "layout": args.layout}
+    options = {k: v for k, v in given.items() if k in view.options}
+    if view.x_as:  # a view of any node (depends): --wrt names it
+        options[view.x_as] = x
+    return catalog.draw(fig, args.view, args.step, **options)
+
+
+def _sub_expression(out, text: str):
+    """The node of the sub-expression written ``text`` ("a+b"), for a view of any node."""
+    found = [v for v in topological_order(out) if v.label.replace(" ", "") == text.replace(" ", "")]
+    if not found:
+        raise UsageError(
+            f"--wrt {text!r} is neither a variable nor a sub-expression of the expression as "
+            f"written (for --view {', '.join(v for v in VIEWS if catalog.VIEWS[v].x_as)}, e.g. a+b)"
+        )
+    return found[0]
 
 
 def main(argv: list[str] | None = None) -> int:

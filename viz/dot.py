@@ -1,7 +1,6 @@
-"""DOT text for a scene: a graph description plus how each node and edge is to be drawn.
+"""The DOT writer: ``build_dot`` writes a ``Scene`` (``viz.scene``) with the ``graphviz`` package.
 
-A view computes a ``Scene`` (rows of text per node, label lines, colours and direction per edge, a
-title, a legend, a caption) and ``build_dot`` writes it with the ``graphviz`` package. Nodes are
+Nodes are
 HTML-like tables; every edge of the description is drawn exactly once, in its own style. All user
 text is escaped, so labels such as ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
 
@@ -14,30 +13,30 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import graphviz
 
-from .describe import ConstantInfo, GraphDescription, NodeInfo, number
-
-RANKDIRS = ("LR", "RL", "TB", "BT")
-
-# Okabe & Ito's colour-blind-safe palette, in their order (black last: plain edges are dark grey).
-ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
-BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
-PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, BLACK)
-# The same palette for text on white: yellow and sky blue are too light to read.
-TEXT_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, BLACK)
-
-INK = "#444444"  # ordinary edges and text
-MUTED = "#BBBBBB"  # what a view is not about
-BACKGROUND = "#FFFFFF"  # hidden text is drawn in it
-LEAF_FILL = "#EEF3FB"
-OP_FILL = "#F4F4F4"
-HIGHLIGHT_FILL = "#FFF1B8"
-CELL = ' COLOR="#8A8A8A"'  # the cells' own border colour: the table's outline may be invisible
-
+from .description import ConstantInfo, NodeInfo, number
+from .scene import (
+    BACKGROUND,
+    CELL,
+    INK,
+    LEAF_FILL,
+    MAX_CAPTION,
+    MAX_TITLE,
+    MUTED,
+    OP_FILL,
+    Caption,
+    Cluster,
+    EdgeStyle,
+    Line,
+    NodeStyle,
+    Scene,
+    Span,
+    check_rankdir,
+    line,
+)
 
 # Bidirectional controls reorder the text around them (U+202E shows "abc" as "cba"): a label
 # holding one is drawn with it as a visible escape, as it was typed.
@@ -46,9 +45,7 @@ BIDI_CONTROLS = frozenset(
 )
 _INVISIBLE = BIDI_CONTROLS | {"\ufffe", "\uffff"}
 MAX_NAME = 60  # characters of a name in a node's header (the full name is the node's tooltip)
-MAX_TITLE = 120  # characters of a title
 MAX_TEXT = 120  # characters of a run of text: an edge label's line, a row
-MAX_CAPTION = 240  # characters of a caption
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
 
 
@@ -95,103 +92,6 @@ def escape(text: str) -> str:
         else:
             out.append(html.escape(ch, quote=True))
     return "".join(out)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text in one style. ``hidden`` text takes its place but is not seen."""
-
-    text: str
-    colour: str = ""
-    bold: bool = False
-    hidden: bool = False
-
-
-Line = tuple[Span, ...]
-
-
-def line(*parts: str | Span, colour: str = "", hidden: bool = False) -> Line:
-    """A line of text from strings and spans; ``colour`` and ``hidden`` apply to the strings."""
-    return tuple(p if isinstance(p, Span) else Span(p, colour, hidden=hidden) for p in parts)
-
-
-@dataclass(frozen=True)
-class NodeStyle:
-    """How one node is drawn: rows under its value, header fill, sweep number, outline."""
-
-    rows: tuple[Line, ...] = ()
-    fill: str = ""  # the header's fill; by default one for leaves and one for operations
-    badge: str = ""  # a number before the name (the order a sweep visits the node in)
-    badge_fill: str = ""
-    border: str = ""  # an outline colour for the node a view points at
-    data_hidden: bool = False  # the value not computed yet (the forward pass, step by step)
-    data_row: bool = True  # False: no data row at all (a slide that shows only the gradients)
-    muted: bool = False  # drawn in grey: bookkeeping (a multiply or divide by 1) the eye may skip
-    # Rows of cells after the rows; the first one's cells after its first head the columns.
-    table: tuple[tuple[Line, ...], ...] = ()
-
-
-@dataclass(frozen=True)
-class EdgeStyle:
-    """How one edge is drawn. Several ``colours`` draw parallel bands of those colours;
-    ``backward`` puts the arrowhead at the parent end (the adjoint flowing back)."""
-
-    lines: tuple[Line, ...] = ()
-    colours: tuple[str, ...] = (INK,)
-    width: float = 1.2
-    dashed: bool = False
-    backward: bool = False
-    beside: bool = False  # an edge within a rank: its label placed beside it once laid out
-
-
-@dataclass(frozen=True)
-class Caption:
-    """Text under the picture in a box of fixed size, so that frames keep one layout."""
-
-    text: str
-    width: int  # points
-    lines: int = 1
-
-    @classmethod
-    def fitting(cls, text: str, every: Sequence[str]) -> Caption:
-        """``text`` in a box wide enough for the longest of ``every`` caption of a sequence."""
-        longest = min(max(map(len, every), default=0), MAX_CAPTION)
-        return cls(text, max(280, int(6.6 * longest) + 16))
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A labelled box around nodes that belong together (a neuron, a layer)."""
-
-    label: str
-    nodes: tuple[str, ...] = ()
-    clusters: tuple[Cluster, ...] = ()
-
-
-@dataclass(frozen=True)
-class Scene:
-    """Everything a view draws: the graph and a style for each of its nodes and edges."""
-
-    graph: GraphDescription
-    nodes: Mapping[str, NodeStyle] = field(default_factory=dict)
-    edges: Sequence[EdgeStyle] = ()  # one per edge of graph.edges, in order; plain if empty
-    title: str = ""
-    legend: Sequence[tuple[tuple[str, ...], Line]] = ()  # (swatch colours, text) per row
-    caption: Caption | None = None
-    rankdir: str = "LR"
-    constants: Sequence[ConstantInfo] = ()  # drawn as small ellipses feeding their operation
-    clusters: Sequence[Cluster] = ()
-    compact: bool = False  # less space between nodes and ranks, smaller edge labels
-    # Groups of nodes laid out side by side (one column, or row), each in the order given.
-    same_rank: Sequence[Sequence[str]] = ()
-
-
-def check_rankdir(rankdir: object) -> str:
-    if rankdir == "TD":  # what Mermaid and many users write for top-down
-        return "TB"
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)} or TD, got {rankdir!r}")
-    return rankdir  # type: ignore[return-value]
 
 
 def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:

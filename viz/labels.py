@@ -1,10 +1,11 @@
-"""Texts the views share: edge labels, the counting rule, and paths located on the description."""
+"""Texts the views share: edge labels, the counting rule, paths located on the description, the
+factorized sum over paths in one line, and which nodes are bookkeeping."""
 
 from __future__ import annotations
 
-from autograd import Path, Value, count_paths, forward_mode, path_sum
+from autograd import Factorization, Path, Value, count_paths, forward_mode, ops, path_sum
 
-from .describe import GraphDescription, number, symbol
+from .description import GraphDescription, number, symbol
 
 COUNT_RULE = (
     "counting one multiplication per product of two numbers, the ×1 of + edges included; "
@@ -76,9 +77,60 @@ def inputs_comparison(graph: GraphDescription, reverse_mults: int, max_paths: in
     )
 
 
-def input_value(graph: GraphDescription, x: Value) -> str:
-    """x's name as it reads in ∂-notation, whether or not x is in the graph."""
-    for node in graph.nodes:
-        if node.value is x:
-            return symbol(node.name)
-    return symbol(x.label or "x")
+MAX_BRACKETS_SHOWN = 6
+MAX_TERMS_SHOWN = 8
+
+
+def bracket(graph: GraphDescription, paths) -> tuple[list[str], list[str]]:
+    """A segment's path products as terms: symbolic ("α") and numeric ("2")."""
+    symbolic, numeric = [], []
+    for path in paths:
+        factors = [factor_text(graph, i) for i in edge_indices(graph, path)]
+        factors = [f for f in factors if f != "1"]
+        symbolic.append("·".join(factors) or "1")
+        numeric.append(number(path.product))
+    return symbolic, numeric
+
+
+def shorten_terms(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def product_of_brackets(brackets: list[list[str]]) -> str:
+    """ "(2+3+5)·(7+11+13)", shortened past a few brackets or terms."""
+    parts = []
+    for terms in brackets:
+        shown = terms if len(terms) <= MAX_TERMS_SHOWN else [*terms[:3], "…", terms[-1]]
+        text = "+".join(shown)
+        parts.append(f"({text})" if len(terms) > 1 and len(brackets) > 1 else text)
+    if len(parts) > MAX_BRACKETS_SHOWN:
+        parts = [*parts[:2], "…", parts[-1]]
+        return "·".join(parts) + f" ({len(brackets)} brackets)"
+    return "·".join(parts)
+
+
+def factorization_text(graph: GraphDescription, fact: Factorization | None) -> str:
+    """One line: where the paths factor and the identity, or "" when they do not."""
+    if fact is None or len(fact.segments) < 2:
+        return ""
+    brackets = [bracket(graph, seg.paths) for seg in fact.segments]
+    inner = ", ".join(graph.node_of(v).name for v in fact.shared[1:-1])
+    count = 1
+    for seg in fact.segments:
+        count *= len(seg.paths)
+    numeric = product_of_brackets([b[1] for b in brackets])
+    symbolic = product_of_brackets([b[0] for b in brackets])
+    both = numeric if symbolic == numeric else f"{symbolic} = {numeric}"
+    return (
+        f"factorized: every path passes through {inner}, so the sum over {count} paths "
+        f"= {both} = {number(fact.total)}"
+    )
+
+
+def is_bookkeeping(v: Value) -> bool:
+    """A multiply or divide by 1, a multiply by 0, adding or subtracting 0: what a loss's
+    averaging and a label's zero leave in the graph."""
+    op, c = v.operation, v.constant
+    return (op in (ops.MUL_CONST, ops.DIV_CONST) and c == 1) or (
+        op in (ops.MUL_CONST, ops.ADD_CONST, ops.SUB_CONST) and c == 0
+    )

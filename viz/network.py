@@ -45,7 +45,7 @@ class NeuronCall:
     def input_of(self, i: int) -> Value | float:
         """x_i: the Value that entered the product w_i * x_i, or the number."""
         product = self.products[i]
-        return product.parents[1] if product._const is None else product._const
+        return product.parents[1] if product.constant is None else product.constant
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def _calls(neuron, children) -> Iterable[tuple[tuple, tuple, Value]]:
             products.append(product)
             sums.append(step)
             node = step
-            step = next((c for c in children.get(node, ()) if c._fn is ops.ADD), None)
+            step = next((c for c in children.get(node, ()) if c.operation is ops.ADD), None)
         if len(products) != len(weights):
             continue  # not a call of this neuron (the bias used in some other way)
         yield tuple(products), tuple(sums), _activation(neuron, sums[-1], children)
@@ -118,10 +118,10 @@ def _calls(neuron, children) -> Iterable[tuple[tuple, tuple, Value]]:
 
 def _added_product(previous: Value, step: Value | None, w: Value) -> Value | None:
     """The product w * x when ``step`` is ``previous + w * x``, else None."""
-    if step is None or step._fn is not ops.ADD or step.parents[0] is not previous:
+    if step is None or step.operation is not ops.ADD or step.parents[0] is not previous:
         return None
     product = step.parents[1]
-    if product._fn in (ops.MUL, ops.MUL_CONST) and product.parents[0] is w:
+    if product.operation in (ops.MUL, ops.MUL_CONST) and product.parents[0] is w:
         return product
     return None
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import graphviz
@@ -226,3 +227,10 @@ def open_file(path: Path) -> None:
     if shutil.which(command[0]) is None:
         raise RuntimeError(f"cannot open {path}: {command[0]} is not installed; the file is saved")
     subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def in_parallel(work, diagrams: list) -> list:
+    # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
+    # keep both cores busy.
+    with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
+        return list(pool.map(work, diagrams))

@@ -16,11 +16,11 @@ and the player all read the same ``Sweep``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from autograd import Value, forward_mode, reverse_mode
 
-from .describe import GraphDescription, number, symbol
-from .labels import input_value
+from .description import GraphDescription, input_value, number, symbol
 
 MODES = ("forward", "reverse")
 
@@ -115,8 +115,9 @@ def signed_sum(values) -> str:
     return text
 
 
-def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
-    """The steps of forward mode from ``x`` or reverse mode from the graph's root."""
+def sweep(graph: GraphDescription, mode: str, x: Value | None = None, result: Any = None) -> Sweep:
+    """The steps of forward mode from ``x`` or reverse mode from the graph's root; ``result`` is
+    ``forward_mode(root, x)`` or ``reverse_mode(root)`` when already computed."""
     if mode not in MODES:
         raise ValueError(f"mode must be 'forward' or 'reverse', got {mode!r}")
     for edge in graph.edges:
@@ -130,7 +131,7 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
     out = graph.nodes[-1].value
     out_name = symbol(graph.nodes[-1].name)
     if mode == "reverse":
-        result = reverse_mode(out)
+        result = reverse_mode(out) if result is None else result
         numbers = {n.id: result.adjoints[n.value] for n in graph.nodes}
         leaving: dict[str, list[int]] = {n.id: [] for n in graph.nodes}
         for i, edge in enumerate(graph.edges):
@@ -150,7 +151,7 @@ def sweep(graph: GraphDescription, mode: str, x: Value | None = None) -> Sweep:
         return Sweep(mode, graph, tuple(steps), out_name, "", result.multiplications)
     if not isinstance(x, Value):
         raise TypeError(f"forward mode needs the input x as a Value, got {type(x).__name__}")
-    tangents = forward_mode(out, x)
+    tangents = forward_mode(out, x) if result is None else result
     at = tangents.tangents
     x_id = next((n.id for n in graph.nodes if n.value is x), None)
     wrt = input_value(graph, x)

@@ -29,7 +29,7 @@ def test_every_function_of_the_table_is_a_method_a_parser_function_documented_an
     for op in ops.FUNCTIONS:
         method = getattr(Value, op.name)
         x = Value(0.4)
-        assert method(x)._fn is op, op.name  # the method applies this very operation
+        assert method(x).operation is op, op.name  # the method applies this very operation
         assert op.name in PARSER_FUNCTIONS
         listed = f"`{op.name}`" in README or f"`{op.name}(" in README
         assert listed, f"the README does not list {op.name}"

@@ -128,7 +128,7 @@ def test_gradviz_does_not_echo_a_megabyte_back(capsys):
 
 
 def test_a_render_error_in_the_players_display_shows_the_reason(monkeypatch):
-    player_module = importlib.import_module("viz.player")
+    player_module = importlib.import_module("viz.player_page")
 
     def fails(*args, **kwargs):
         raise RenderError("dot was stopped after 60 s laying out the graph")

@@ -120,4 +120,4 @@ def test_caret_suggests_the_power_operator_and_pi_and_e_are_constants(capsys, tm
 def test_help_lists_the_views(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
-    assert "--view {graph,forward,reverse,paths,factorized}" in capsys.readouterr().out
+    assert "--view {graph,forward,reverse,paths,factorized,depends}" in capsys.readouterr().out

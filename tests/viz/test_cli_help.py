@@ -9,7 +9,7 @@ import re
 import pytest
 
 from viz.cli import _parser, main
-from viz.describe import DEFAULT_MAX_NODES
+from viz.description import DEFAULT_MAX_NODES
 
 
 def help_text(capsys) -> str:

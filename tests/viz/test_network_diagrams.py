@@ -12,8 +12,8 @@ import viz
 from autograd import Value
 from nn import functional as F
 from nn.module import short_name
-from viz.describe import describe
-from viz.dot import MUTED
+from viz.description import describe
+from viz.scene import MUTED
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from autograd import Value
 from viz import GraphTooLargeError, player
 from viz.cli import main
-from viz.player import Player
+from viz.player_page import Player
 
 HOSTILE = "</script><script>alert(1)</script>"
 

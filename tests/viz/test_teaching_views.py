@@ -20,7 +20,7 @@ from viz import (
     frames,
     save_animation,
 )
-from viz.dot import BACKGROUND, MUTED, PATH_COLOURS
+from viz.scene import BACKGROUND, MUTED, PATH_COLOURS
 
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)", flags=re.M)
 

@@ -5,87 +5,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from autograd import Value, ops
+from autograd import Value
 
-from .describe import (
-    DEFAULT_MAX_NODES,
-    ConstantInfo,
-    EdgeInfo,
-    GraphDescription,
-    NodeInfo,
-    describe,
-    drawable_order,
-    number,
-)
-from .dot import (
-    MUTED,
-    TEXT_COLOURS,
-    Cluster,
-    EdgeStyle,
-    NodeStyle,
-    Scene,
-    build_dot,
-    check_rankdir,
-    line,
-)
-from .labels import local_text
-from .network import ModelView, NeuronCall, read_model
-from .render import Diagram, check_format
+from .description import ConstantInfo, EdgeInfo, GraphDescription, NodeInfo, number
+from .figure import Figure
+from .labels import is_bookkeeping, local_text
+from .network import ModelView, NeuronCall
+from .scene import MUTED, TEXT_COLOURS, Annotations, Cluster, EdgeStyle, NodeStyle, line
 
-COLLAPSE = (None, "neuron")
 LONGEST = 28  # characters of an edge label written with the nodes' names; else just "∂ = 2"
 SMALL_GRAPH = 60  # nodes: up to this many, constants are drawn as nodes of their own by default
 
 
-def draw_graph(
-    root: Value,
-    rankdir: str = "LR",
-    max_nodes: int = DEFAULT_MAX_NODES,
-    *,
-    model: object = None,
+def annotate(
+    fig: Figure,
+    view: ModelView | None = None,
     collapse: str | None = None,
     show_constants: bool | None = None,
     show_data: bool = True,
     show_grad: bool = True,
-    format: str = "svg",
-) -> Diagram:
-    """Every node's value and gradient, every edge's local derivative.
-
-    - ``model``: an ``nn.Module`` whose graph this is. Its parameters are drawn with their names
-      (``w0``, ``b`` inside the box of neuron ``L0.n1``), each neuron's nodes in a box inside its
-      layer's, the model's inputs named ``x0``, ``x1``... Nothing is re-run.
-    - ``collapse="neuron"`` (with ``model``): the classic network diagram, one box per neuron
-      (its output, gradient, pre-activation z and bias) and its weights on the edges from the
-      previous layer; the weight w_i is also the local derivative ∂z/∂x_i on that edge.
-    - ``show_constants``: numbers that entered an operation (a data input, a target, a literal)
-      drawn as small ellipses feeding it; by default when the graph has at most 60 nodes.
-    - ``show_data``, ``show_grad``: the value and gradient rows (off for a cleaner slide).
-    - ``format``: the default of ``.pipe()`` and ``.render()``, as in ``graphviz``.
-
-    Bookkeeping (a multiply or divide by 1, a multiply by 0 from a label, adding 0) is drawn in
-    grey: it stays in the maths, the eye may skip it. Before any backward pass has reached the
-    graph, the picture says so instead of showing a column of zero gradients.
-    """
-    rankdir = check_rankdir(rankdir)
-    check_format(format)
-    for name, flag in (("show_data", show_data), ("show_grad", show_grad)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
-    if show_constants is not None and not isinstance(show_constants, bool):
-        raise TypeError(
-            f"show_constants must be True, False or None (auto), got {show_constants!r}"
-        )
-    if collapse not in COLLAPSE:
-        raise ValueError(f"collapse must be None or 'neuron', got {collapse!r}")
-    if collapse and model is None:
-        raise ValueError("collapse='neuron' needs the model: draw_graph(loss, model=model, ...)")
-    order = drawable_order(root, max_nodes)
+) -> Annotations:
+    """Every node's value and gradient, every edge's local derivative (see ``viz.draw_graph``);
+    ``view``: the model read against the graph (its names were given to the description)."""
+    graph = fig.graph
     if show_constants is None:
-        show_constants = len(order) <= SMALL_GRAPH
-    view = read_model(model, order) if model is not None else None
-    graph, clusters = _described(root, max_nodes, view)
+        show_constants = len(graph.nodes) <= SMALL_GRAPH
+    clusters = clusters_of(graph, view) if view is not None else ()
     title = ""
-    if show_grad and not any(v.grad != 0.0 for v in order):
+    if show_grad and not any(n.value.grad != 0.0 for n in graph.nodes):
         show_grad, title = False, _NO_BACKWARD
     if collapse and view is not None:
         if not view.calls:
@@ -93,25 +40,17 @@ def draw_graph(
                 f"collapse='neuron' found no call of the model's neurons in the graph of "
                 f"{graph.nodes[-1].name}: was it computed by this model?"
             )
-        graph, scene_parts = _collapsed(graph, view, show_data, show_grad)
+        collapsed, scene_parts = _collapsed(graph, view, show_data, show_grad)
         nodes, edges, inputs, same_rank = scene_parts
         clusters = ()
-        constants = inputs + tuple(c for c in graph.constants if show_constants)
-    else:
-        same_rank = []
-        nodes = {n.id: _node_style(n, show_data, show_grad) for n in graph.nodes}
-        edges = [EdgeStyle((line(local_text(graph, i, longest=LONGEST)),))
-                 for i in range(len(graph.edges))]  # fmt: skip
-        constants = graph.constants if show_constants else ()
-    legend = _NETWORK_LEGEND if collapse else ()
-    scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir, constants=constants,
-                  clusters=clusters, compact=bool(collapse), same_rank=same_rank)  # fmt: skip
-    return Diagram(build_dot(scene), format=format)
-
-
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> Diagram:
-    """``draw_graph`` with the signature of micrograd's ``draw_dot(root, format, rankdir)``."""
-    return draw_graph(root, rankdir, format=format, **options)
+        constants = inputs + tuple(c for c in collapsed.constants if show_constants)
+        return Annotations(nodes, edges, title, _NETWORK_LEGEND, constants=constants,
+                           compact=True, same_rank=same_rank, graph=collapsed)  # fmt: skip
+    nodes = {n.id: _node_style(n, show_data, show_grad) for n in graph.nodes}
+    edges = [EdgeStyle((line(local_text(graph, i, longest=LONGEST)),))
+             for i in range(len(graph.edges))]  # fmt: skip
+    constants = graph.constants if show_constants else ()
+    return Annotations(nodes, edges, title, constants=constants, clusters=clusters)
 
 
 _NETWORK_LEGEND = (
@@ -120,47 +59,40 @@ _NETWORK_LEGEND = (
 _NO_BACKWARD = "no backward pass yet: call .backward() to see the gradients"
 
 
-def is_bookkeeping(v: Value) -> bool:
-    """A multiply or divide by 1, a multiply by 0, adding or subtracting 0: what a loss's
-    averaging and a label's zero leave in the graph."""
-    c = v._const
-    return (v._fn in (ops.MUL_CONST, ops.DIV_CONST) and c == 1) or (
-        v._fn in (ops.MUL_CONST, ops.ADD_CONST, ops.SUB_CONST) and c == 0
-    )
-
-
 def _node_style(node: NodeInfo, show_data: bool, show_grad: bool, rows=()) -> NodeStyle:
     grad = (line(f"grad {number(node.grad)}"),) if show_grad else ()
     return NodeStyle(rows=grad + tuple(rows), data_row=show_data, muted=is_bookkeeping(node.value))
 
 
-def _described(
-    root: Value, max_nodes: int, view: ModelView | None
-) -> tuple[GraphDescription, tuple[Cluster, ...]]:
-    """The description, named after the model's parameters and neurons when there is one, and
-    a cluster per neuron inside one per layer."""
-    if view is None:
-        return describe(root, max_nodes), ()
+def naming(view: ModelView) -> dict:
+    """The description's names for a model's graph (``describe``'s ``names``,
+    ``constant_names``, ``scopes``): parameters named in their neuron's box, its inputs x0, x1..."""
     names: dict[Value, str] = dict(view.parameter_names)
     scopes: dict[Value, str] = {}
     constant_names: dict[Value, str] = {}
-    members: dict[str, list[Value]] = defaultdict(list)
     for call in view.calls:
         for p in (*call.weights, call.bias):
             names[p] = names[p].removeprefix(f"{call.path}.")  # w0 in the box of L0.n1
             scopes[p] = call.path
         names[call.output] = call.path or "out"
         for i, product in enumerate(call.products):
-            if product._const is not None:
+            if product.constant is not None:
                 constant_names[product] = f"x{i}"
         for v in (*call.weights, call.bias, *call.nodes()):
             scopes[v] = call.path
-            if v not in members[call.path]:
-                members[call.path].append(v)
     outputs = view.final_outputs()
     for i, out in enumerate(outputs):
         names[out] = "ŷ" if len(outputs) == 1 else f"ŷ{i}"
-    graph = describe(root, max_nodes, names=names, constant_names=constant_names, scopes=scopes)
+    return {"names": names, "constant_names": constant_names, "scopes": scopes}
+
+
+def clusters_of(graph: GraphDescription, view: ModelView) -> tuple[Cluster, ...]:
+    """A cluster per neuron inside one per layer."""
+    members: dict[str, list[Value]] = defaultdict(list)
+    for call in view.calls:
+        for v in (*call.weights, call.bias, *call.nodes()):
+            if v not in members[call.path]:
+                members[call.path].append(v)
     ids = {n.value: n.id for n in graph.nodes}
     layers: dict[str, list[Cluster]] = defaultdict(list)
     for path, values in members.items():
@@ -172,7 +104,7 @@ def _described(
             clusters.append(Cluster(layer, clusters=tuple(inner)))
         else:
             clusters.extend(inner)
-    return graph, tuple(clusters)
+    return tuple(clusters)
 
 
 def _collapsed(graph: GraphDescription, view: ModelView, show_data: bool, show_grad: bool):

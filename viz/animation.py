@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import io
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograd import Value, count_paths
+from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
-from .describe import DEFAULT_MAX_NODES, describe
-from .factorized import draw_factorized
-from .path_views import MAX_MULTIPLES, draw_paths
-from .render import Diagram, render
-from .sweep import sweep
-from .views import sweep_scene
+from .catalog import SEQUENCES, VIEWS, sequence
+from .description import DEFAULT_MAX_NODES
+from .figure import Figure
+from .render import Diagram, in_parallel, render
+from .scene import Options
 
-FRAME_MODES = ("forward", "reverse", "paths")
+FRAME_MODES = SEQUENCES  # forward, reverse, paths, depends
 
 
 def frames(
@@ -37,28 +35,18 @@ def frames(
     - ``mode="reverse"``: ``draw_reverse(out, step=k)`` for k = 0 ... n (n nodes);
     - ``mode="forward"``: ``draw_forward(out, x, step=k)`` for every step from x;
     - ``mode="paths"``: each path from x alone (``draw_paths(out, x, only=i)``), all of them
-      with their sum, then ``draw_factorized(out, x)`` (at most 12 paths).
+      with their sum, then ``draw_factorized(out, x)`` (at most 12 paths);
+    - ``mode="depends"``: each node in topological order with what it depends on
+      (``draw_depends(out, node)``).
 
     Each diagram's ``.text`` says what its step computes.
     """
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
-    if mode != "reverse" and not isinstance(x, Value):
+    view = VIEWS[mode]
+    if view.needs_x and not view.x_as and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
-    graph = describe(out, max_nodes)
-    if mode == "paths" and isinstance(x, Value):
-        count = count_paths(out, x)
-        if not 1 <= count <= MAX_MULTIPLES:
-            raise ValueError(
-                f"mode='paths' steps through 1 to {MAX_MULTIPLES} paths, and there are {count}: "
-                f"use mode='forward' or draw_factorized(out, x)"
-            )
-        one_by_one = [draw_paths(out, x, rankdir, MAX_MULTIPLES, max_nodes, only=i)
-                      for i in range(1, count + 1)]  # fmt: skip
-        return [*one_by_one, draw_paths(out, x, rankdir, MAX_MULTIPLES, max_nodes),
-                draw_factorized(out, x, rankdir, max_nodes)]  # fmt: skip
-    sw = sweep(graph, mode, x)
-    return [Diagram(*sweep_scene(sw, k, rankdir)) for k in range(len(sw.steps) + 1)]
+    return sequence(Figure(out, x, Options(rankdir, max_nodes)), mode)
 
 
 def save_animation(
@@ -75,7 +63,7 @@ def save_animation(
     path = Path(path)
     diagrams = list(diagrams)
     if not diagrams or not all(isinstance(d, Diagram) for d in diagrams):
-        raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames)")
+        raise ValueError("save_animation takes a non-empty list of Diagrams (see viz.frames())")
     for name, value in (("seconds_per_frame", seconds_per_frame), ("dpi", dpi)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -94,13 +82,6 @@ def save_animation(
     # All in a temporary folder first, then moved: a failure leaves the previous files.
     return atomic_write_all({path.with_name(f"{path.stem}-{i:0{width}d}.{fmt}"): data
                              for i, data in enumerate(images, start=1)})  # fmt: skip
-
-
-def in_parallel(work, diagrams: list) -> list:
-    # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
-    # keep both cores busy.
-    with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
-        return list(pool.map(work, diagrams))
 
 
 def _image(png: bytes):

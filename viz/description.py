@@ -115,7 +115,7 @@ def describe(
         for i, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True))
     )
     constants = tuple(
-        ConstantInfo(f"k{i}", ids[v], float(v._const or 0.0), constant_names.get(v, ""))
+        ConstantInfo(f"k{i}", ids[v], float(v.constant or 0.0), constant_names.get(v, ""))
         for i, v in enumerate(v for v in order if has_constant_operand(v))
     )
     return GraphDescription(nodes, edges, constants)
@@ -136,21 +136,22 @@ def drawable_order(root: object, max_nodes: object) -> list[Value]:
 def has_constant_operand(v: Value) -> bool:
     """Whether a number entered v's operation as an operand (``x * 2``, ``1 - x``, ``2 ** x``);
     an exponent (``x ** 2``) or a function's parameter (a leaky_relu slope) is not one."""
-    return v._const is not None and v._fn.name in ("+", "-", "*", "/") or v._fn is ops.RPOW_CONST
+    op = v.operation
+    return v.constant is not None and op.name in ("+", "-", "*", "/") or op is ops.RPOW_CONST
 
 
 def local_formula(v: Value, i: int, names: Mapping[Value, str]) -> str:
     """d(v)/d(v's i-th parent) written in the operands' names, from the operation's own
     template in ``autograd.ops``: "b" for ∂(a*b)/∂a, "1 - o²" for tanh; "" when it has none."""
-    template = v._fn.derivative
+    template = v.operation.derivative_text
     parents = v.parents
     if isinstance(template, tuple):
         template = template[i]
         args = {"a": symbol(names[parents[0]]), "b": symbol(names[parents[1]])}
     else:
         args = {"x": symbol(names[parents[0]])}
-        if v._const is not None:
-            args["c"] = number(v._const)
+        if v.constant is not None:
+            args["c"] = number(v.constant)
     return template.format(out=symbol(names[v]), **args) if template else ""
 
 
@@ -163,11 +164,11 @@ def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", comp
     """v's operation written with ``operands`` ((text, precedence) per parent) and its constant:
     ("b + 1", SUM), or compact for a name ("b+1", "w0·x0", "(y-t)²"). Operands are put in
     parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
-    op = v._fn
+    op = v.operation
     template = op.template
     if compact and (op.precedence != ops.ATOM or op in ops.FUNCTIONS):  # not from_op's names
-        if op is ops.POW_CONST and v._const in (2, 3):
-            template = "{x}²" if v._const == 2 else "{x}³"
+        if op is ops.POW_CONST and v.constant in (2, 3):
+            template = "{x}²" if v.constant == 2 else "{x}³"
         template = template.replace(" * ", "·").replace(" ** ", "^").replace(" ", "")
     tight = op.precedence
     keys = ("x",) if len(operands) == 1 else ("a", "b")
@@ -225,8 +226,8 @@ class _Names:
                 text = text[: MAX_OPERAND - 1] + "…"
             operands.append((text, self.precedence[p]))
         const = ""
-        if v._const is not None:
-            const = self.constant_names.get(v, "") or number(v._const)
+        if v.constant is not None:
+            const = self.constant_names.get(v, "") or number(v.constant)
         return written(v, operands, const, compact)
 
     def formula(self, v: Value) -> str:
@@ -263,3 +264,11 @@ def number(x: float) -> str:
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.4g}"
+
+
+def input_value(graph: GraphDescription, x: Value) -> str:
+    """x's name as it reads in ∂-notation, whether or not x is in the graph."""
+    for node in graph.nodes:
+        if node.value is x:
+            return symbol(node.name)
+    return symbol(x.label or "x")

@@ -8,17 +8,19 @@ their own colour, and the legend states the identity with the multiplications of
 
 from __future__ import annotations
 
-from autograd import (
-    Factorization,
-    Value,
-    count_paths,
-    factorize,
-    path_sum,
-    reverse_mode,
+from .description import number
+from .figure import Figure
+from .labels import (
+    COUNT_RULE,
+    WHY_REVERSE,
+    bracket,
+    edge_indices,
+    factorization_text,
+    local_text,
+    product_of_brackets,
+    shorten_terms,
 )
-
-from .describe import DEFAULT_MAX_NODES, GraphDescription, describe, number
-from .dot import (
+from .scene import (
     BLUE,
     GREEN,
     HIGHLIGHT_FILL,
@@ -26,43 +28,21 @@ from .dot import (
     MUTED,
     ORANGE,
     PURPLE,
+    Annotations,
     EdgeStyle,
     NodeStyle,
-    Scene,
-    build_dot,
-    check_rankdir,
     line,
 )
-from .labels import COUNT_RULE, WHY_REVERSE, edge_indices, factor_text, local_text
-from .render import Diagram
-from .sweep import sweep
 
 SEGMENT_COLOURS = (BLUE, ORANGE, GREEN, PURPLE)
-MAX_BRACKETS_SHOWN = 6
-MAX_TERMS_SHOWN = 8
 
 
-def draw_factorized(
-    out: Value,
-    x: Value,
-    rankdir: str = "LR",
-    max_nodes: int = DEFAULT_MAX_NODES,
-    max_paths: int = 10_000,
-) -> Diagram:
-    """∂out/∂x as forward mode computes it, grouped at the nodes all paths share.
-
-    Nodes on every path from x to out (outlined) carry their derivative as a bracket of path
-    products times the derivative before it; the other nodes carry forward mode's sum of edge
-    contributions. Edge labels name the symbol a derivative comes from (``∂c/∂a = b = 2``). The
-    legend states ``sum over paths = (2+3+5)·(7+11+13)`` (with the labelled multipliers' symbols
-    when there are some) and the multiplications of the path sum, forward and reverse mode.
-    """
-    graph = describe(out, max_nodes)
-    rankdir = check_rankdir(rankdir)
-    if not isinstance(x, Value):
-        raise TypeError(f"x must be the Value to differentiate by, got {type(x).__name__}")
-    fact = factorize(out, x, max_paths)
-    sw = sweep(graph, "forward", x)
+def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
+    """∂out/∂x as forward mode computes it, grouped at the nodes all paths share (see
+    ``viz.draw_factorized``)."""
+    graph = fig.graph
+    fact = fig.factorization(max_paths, strict=True)
+    sw = fig.sweep("forward")
     values = {s.node: s.value for s in sw.steps}
     shared = [graph.node_of(v).id for v in fact.shared]
     brackets = [bracket(graph, seg.paths) for seg in fact.segments]
@@ -93,20 +73,8 @@ def draw_factorized(
         edges.append(EdgeStyle((line(local_text(graph, i, symbolic=True)),), (colour,),
                                width=1.2 if segment is None else 2.4))  # fmt: skip
     title = f"∂{sw.out_name}/∂{sw.wrt_name}: the sum over paths, factorized"
-    legend = legend_rows(graph, fact, brackets, sw.out_name, sw.wrt_name, sw.multiplications)
-    scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir)
-    return Diagram(build_dot(scene), factorization_text(graph, fact))
-
-
-def bracket(graph: GraphDescription, paths) -> tuple[list[str], list[str]]:
-    """A segment's path products as terms: symbolic ("α") and numeric ("2")."""
-    symbolic, numeric = [], []
-    for path in paths:
-        factors = [factor_text(graph, i) for i in edge_indices(graph, path)]
-        factors = [f for f in factors if f != "1"]
-        symbolic.append("·".join(factors) or "1")
-        numeric.append(number(path.product))
-    return symbolic, numeric
+    legend = legend_rows(fig, fact, brackets, sw.out_name, sw.wrt_name, sw.multiplications)
+    return Annotations(nodes, edges, title, legend, text=factorization_text(graph, fact))
 
 
 def shared_rows(lhs, before, terms, carried, value, first):
@@ -119,50 +87,15 @@ def shared_rows(lhs, before, terms, carried, value, first):
         group = " + ".join(symbolic)
         if not first:
             group = f"({group})·{before}" if len(symbolic) > 1 else f"{group}·{before}"
-        rows.append(line(f"{lhs} = {shorten(group)}"))
-    rows.append(line(f"{lhs} = {shorten(' + '.join(numeric))} = {number(value)}", colour=INK))
+        rows.append(line(f"{lhs} = {shorten_terms(group)}"))
+    rows.append(line(f"{lhs} = {shorten_terms(' + '.join(numeric))} = {number(value)}", colour=INK))
     return tuple(rows)
 
 
-def shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def product_of_brackets(brackets: list[list[str]]) -> str:
-    """ "(2+3+5)·(7+11+13)", shortened past a few brackets or terms."""
-    parts = []
-    for terms in brackets:
-        shown = terms if len(terms) <= MAX_TERMS_SHOWN else [*terms[:3], "…", terms[-1]]
-        text = "+".join(shown)
-        parts.append(f"({text})" if len(terms) > 1 and len(brackets) > 1 else text)
-    if len(parts) > MAX_BRACKETS_SHOWN:
-        parts = [*parts[:2], "…", parts[-1]]
-        return "·".join(parts) + f" ({len(brackets)} brackets)"
-    return "·".join(parts)
-
-
-def factorization_text(graph: GraphDescription, fact: Factorization | None) -> str:
-    """One line: where the paths factor and the identity, or "" when they do not."""
-    if fact is None or len(fact.segments) < 2:
-        return ""
-    brackets = [bracket(graph, seg.paths) for seg in fact.segments]
-    inner = ", ".join(graph.node_of(v).name for v in fact.shared[1:-1])
-    count = 1
-    for seg in fact.segments:
-        count *= len(seg.paths)
-    numeric = product_of_brackets([b[1] for b in brackets])
-    symbolic = product_of_brackets([b[0] for b in brackets])
-    both = numeric if symbolic == numeric else f"{symbolic} = {numeric}"
-    return (
-        f"factorized: every path passes through {inner}, so the sum over {count} paths "
-        f"= {both} = {number(fact.total)}"
-    )
-
-
-def legend_rows(graph, fact, brackets, oname, xname, forward_mults):
-    out, x = fact.out, fact.x
+def legend_rows(fig, fact, brackets, oname, xname, forward_mults):
+    graph = fig.graph
     colours = tuple(SEGMENT_COLOURS[k % len(SEGMENT_COLOURS)] for k in range(len(brackets)))
-    count = count_paths(out, x)
+    count = fig.count_paths()
     rows = []
     symbolic = product_of_brackets([b[0] for b in brackets])
     numeric = product_of_brackets([b[1] for b in brackets])
@@ -184,11 +117,11 @@ def legend_rows(graph, fact, brackets, oname, xname, forward_mults):
                               "factor out, but forward mode still computes each node once for "
                               "all the paths through it")))  # fmt: skip
     listed = (
-        f"{path_sum(out, x, 10_000).multiplications} to list the paths one by one"
+        f"{fig.path_sum(10_000).multiplications} to list the paths one by one"
         if count <= 10_000
         else f"{count} paths to list one by one"
     )
-    reverse = reverse_mode(out).multiplications
+    reverse = fig.reverse().multiplications
     sweeps = f"{forward_mults} in forward mode from {xname}; {reverse} in reverse mode from {oname}"
     rows.append(((), line(f"multiplications: {listed}; {sweeps}, for every input")))
     rows.append(((), line(COUNT_RULE)))

@@ -9,34 +9,28 @@ from __future__ import annotations
 
 import math
 
-from autograd import Value, count_paths, forward_mode, path_sum, reverse_mode
-
-from .describe import DEFAULT_MAX_NODES, GraphDescription, describe, number
-from .dot import (
-    INK,
-    MUTED,
-    PATH_COLOURS,
-    EdgeStyle,
-    NodeStyle,
-    Scene,
-    Span,
-    build_dot,
-    check_rankdir,
-    escape,
-    line,
-    new_digraph,
-)
+from .description import input_value, number
+from .dot import escape, new_digraph
+from .figure import Figure
 from .labels import (
     COUNT_RULE,
     WHY_REVERSE,
     edge_indices,
-    input_value,
     inputs_comparison,
     local_text,
     route,
 )
-from .render import Diagram
-from .views import explain
+from .scene import (
+    INK,
+    MUTED,
+    PATH_COLOURS,
+    Annotations,
+    EdgeStyle,
+    Line,
+    NodeStyle,
+    Span,
+    line,
+)
 
 LAYOUTS = ("graph", "multiples")
 MAX_MULTIPLES = 12
@@ -47,32 +41,9 @@ def path_colour(i: int) -> str:
     return PATH_COLOURS[(i - 1) % len(PATH_COLOURS)]
 
 
-def draw_paths(
-    out: Value,
-    x: Value,
-    rankdir: str = "LR",
-    max_paths: int = 12,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    *,
-    only: int | None = None,
-    layout: str = "graph",
-) -> Diagram:
-    """The path sum beside the factorized result.
-
-    Paths are numbered from 1, as in the legend, which lists each path's product of local
-    derivatives, their sum, and forward and reverse mode with the multiplications each needs.
-    ``only=i`` highlights path i and greys the rest. ``layout="multiples"`` draws one small
-    picture per path with its product beneath and the sum at the end (up to 12 paths). With more
-    than ``max_paths`` paths the legend gives their exact number instead of the list;
-    ``draw_factorized`` shows any number of paths at once.
-    """
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")
-    graph = describe(out, max_nodes)
-    rankdir = check_rankdir(rankdir)
-    if not isinstance(x, Value):
-        raise TypeError(f"x must be the Value to differentiate by, got {type(x).__name__}")
-    count = count_paths(out, x)
+def check(fig: Figure, max_paths: int, only: object, layout: object) -> int:
+    """The number of paths, once ``only`` and ``layout`` are checked."""
+    count = fig.count_paths()
     if only is not None and (
         isinstance(only, bool)
         or not isinstance(only, int)
@@ -85,9 +56,19 @@ def draw_paths(
             else f"only= needs the paths listed, but there are "
             f"{count}, more than max_paths={max_paths}"
         )
+    return count
+
+
+def annotate(
+    fig: Figure, max_paths: int = 12, only: int | None = None, layout: str = "graph"
+) -> Annotations:
+    """The paths from x to out on the graph's own edges, or as small multiples (see
+    ``viz.draw_paths``)."""
+    graph, out, x = fig.graph, fig.root, fig.wrt
+    count = check(fig, max_paths, only, layout)
     if layout == "multiples":
-        return _multiples(graph, out, x, count, rankdir)
-    listed = path_sum(out, x, max_paths=max_paths) if count <= max_paths else None
+        return Annotations(dot=_multiples(fig, count))
+    listed = fig.path_sum(max_paths) if count <= max_paths else None
     paths = listed.paths if listed else ()
     through: dict[int, list[int]] = {}
     for number_, path in enumerate(paths, start=1):
@@ -112,16 +93,16 @@ def draw_paths(
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
-    legend = _legend(graph, listed, count, out, x, xname, oname, max_paths, only)
+    legend = _legend(fig, listed, count, xname, oname, max_paths, only)
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
-    scene = Scene(graph, nodes, edges, title, legend, rankdir=rankdir)
-    return Diagram(build_dot(scene), explain(out, x))
+    return Annotations(nodes, edges, title, legend)
 
 
-def _legend(graph, listed, count, out, x, xname, oname, max_paths, only):
-    rows = []
+def _legend(fig: Figure, listed, count, xname, oname, max_paths, only):
+    graph, x = fig.graph, fig.wrt
+    rows: list[tuple[tuple[str, ...], Line]] = []
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
         factors = "·".join(number(e.local_grad) for e in path.edges)
@@ -130,7 +111,7 @@ def _legend(graph, listed, count, out, x, xname, oname, max_paths, only):
         rows.append(
             ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
         )
-    forward, reverse = forward_mode(out, x), reverse_mode(out)
+    forward, reverse = fig.forward(), fig.reverse()
     if listed:
         terms = " + ".join(number(p.product) for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
@@ -143,21 +124,25 @@ def _legend(graph, listed, count, out, x, xname, oname, max_paths, only):
                           f"({forward.multiplications} multiplications)")))  # fmt: skip
     cost = f"{reverse.multiplications} multiplications, every input at once"
     rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
-    comparison = inputs_comparison(graph, reverse.multiplications, 10_000)
+    comparison = fig.once(
+        "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000)
+    )
     rows += [((), line(text)) for text in (COUNT_RULE, comparison, WHY_REVERSE) if text]
     return rows
 
 
-def _multiples(graph: GraphDescription, out, x, count: int, rankdir: str) -> Diagram:
-    """One small picture per path, in a grid, with the sum of the products beneath."""
+def _multiples(fig: Figure, count: int) -> str:
+    """One small picture per path, in a grid, with the sum of the products beneath: DOT written
+    here, since each path is a picture of its own (not a style of the graph's nodes)."""
+    graph, out, x = fig.graph, fig.root, fig.wrt
     if count > MAX_MULTIPLES:
         raise ValueError(
             f"{count} paths are too many for small multiples (at most {MAX_MULTIPLES}): "
             f"draw_factorized(out, x) shows them all at once, grouped where they share nodes"
         )
-    paths = path_sum(out, x, max_paths=MAX_MULTIPLES).paths
+    paths = fig.path_sum(MAX_MULTIPLES).paths
     xname, oname = input_value(graph, x), input_value(graph, out)
-    dot = new_digraph(rankdir)
+    dot = new_digraph(fig.options.rankdir)
     dot.attr(nodesep="0.15", ranksep="0.35", newrank="true")
     dot.attr("node", shape="ellipse", fontsize="11", margin="0.04,0.02", height="0.3")
     dot.attr("edge", fontsize="10", arrowsize="0.6")
@@ -200,4 +185,4 @@ def _multiples(graph: GraphDescription, out, x, count: int, rankdir: str) -> Dia
     dot.attr(label=f"<<B>∂{escape(oname)}/∂{escape(xname)}</B> = sum over the {count} paths = "
                    f"{escape(terms)} = <B>{escape(number(total))}</B>>",
              labelloc="b", labeljust="c", fontsize="14")  # fmt: skip
-    return Diagram(dot.source)
+    return dot.source

@@ -14,74 +14,17 @@ import json
 import os
 from pathlib import Path
 
-from autograd import Value, count_paths
+from autograd import Value
 from autograd.files import atomic_write
-from autograd.ops import ATOM
 
-from .describe import GraphDescription, describe, number, symbol, written
-from .dot import (
-    BLUE,
-    HIGHLIGHT_FILL,
-    MAX_TITLE,
-    MAX_TOOLTIP,
-    MUTED,
-    Caption,
-    EdgeStyle,
-    NodeStyle,
-    Scene,
-    build_dot,
-    line,
-    shorten,
-    visible,
-)  # fmt: skip
-from .frames import MAX_MULTIPLES, frames, in_parallel
-from .labels import local_text
-from .render import Diagram, RendererNotFoundError, RenderError, render
+from .catalog import sequence
+from .dot import MAX_TOOLTIP, shorten, visible
+from .figure import Figure
+from .render import Diagram, RendererNotFoundError, RenderError, in_parallel, render
+from .scene import MAX_TITLE, Options
+from .view_paths import MAX_MULTIPLES
 
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
-
-
-def forward_pass_frames(graph: GraphDescription, rankdir: str = "LR") -> list[Diagram]:
-    """The forward pass: step k shows the values of the first k nodes in topological order."""
-    entering: dict[str, list[int]] = {n.id: [] for n in graph.nodes}
-    for i, edge in enumerate(graph.edges):
-        entering[edge.child].append(i)
-    texts = ["before the forward pass: no values yet"]
-    texts += [_computation(graph, node.id) for node in graph.nodes]
-    diagrams = []
-    for k in range(len(graph.nodes) + 1):
-        done = {n.id for n in graph.nodes[:k]}
-        current = graph.nodes[k - 1].id if k else None
-        nodes = {
-            n.id: NodeStyle(data_hidden=n.id not in done, badge=str(i + 1),
-                            badge_fill=BLUE if n.id in done else MUTED,
-                            fill=HIGHLIGHT_FILL if n.id == current else "",
-                            border=BLUE if n.id == current else "")
-            for i, n in enumerate(graph.nodes)
-        }  # fmt: skip
-        active = set(entering[current]) if current else set()
-        edges = [
-            EdgeStyle((line(local_text(graph, i), colour=MUTED),),
-                      (BLUE,) if i in active else (MUTED,), width=3 if i in active else 1.2)
-            for i in range(len(graph.edges))
-        ]  # fmt: skip
-        title = f"forward pass: values in topological order (step {k} of {len(graph.nodes)})"
-        scene = Scene(graph, nodes, edges, title, (), Caption.fitting(texts[k], texts), rankdir)
-        diagrams.append(Diagram(build_dot(scene), texts[k]))
-    return diagrams
-
-
-def _computation(graph: GraphDescription, node_id: str) -> str:
-    """How the forward pass computes one node: "c = a + b = 2 + 1 = 3"."""
-    node = graph.node(node_id)
-    v = node.value
-    name = symbol(node.name)
-    if not v.parents:
-        return f"{name} = {number(v.data)}: an input"
-    const = "" if v._const is None else number(v._const)
-    numbers, _ = written(v, [(number(p.data), ATOM) for p in v.parents], const)
-    formula = f"{node.op} = " if node.op else ""  # none when the name is the formula
-    return f"{name} = {formula}{numbers} = {number(v.data)}"
 
 
 class Player:
@@ -149,16 +92,17 @@ def player(
     ``.save("backprop.html")`` writes one self-contained page; in Jupyter it shows inline.
     Raises ``GraphTooLargeError`` past ``max_nodes`` (60: every step draws the whole graph).
     """
-    graph = describe(out, max_nodes)
+    fig = Figure(out, None, Options(rankdir, max_nodes))  # one description for every step
     if wrt is not None and not isinstance(wrt, Value):
         raise TypeError(f"wrt must be a Value or None, got {type(wrt).__name__}")
+    fig.x = wrt
     chapters = [
-        ("forward pass", forward_pass_frames(graph, rankdir)),
-        ("reverse sweep", frames(out, mode="reverse", rankdir=rankdir, max_nodes=max_nodes)),
+        ("forward pass", sequence(fig, "values")),
+        ("reverse sweep", sequence(fig, "reverse")),
     ]
-    if wrt is not None and 1 <= count_paths(out, wrt) <= MAX_MULTIPLES:
-        chapters.append(("paths", frames(out, wrt, "paths", rankdir, max_nodes)))
-    return Player(chapters, f"backpropagation through {graph.nodes[-1].name}")
+    if wrt is not None and 1 <= fig.count_paths() <= MAX_MULTIPLES:
+        chapters.append(("paths", sequence(fig, "paths")))
+    return Player(chapters, f"backpropagation through {fig.graph.nodes[-1].name}")
 
 
 def _inline_svg(svg: bytes) -> str:

@@ -1,0 +1,58 @@
+"""``explain``: the derivation of one derivative as text, from a figure's description."""
+
+from __future__ import annotations
+
+from .description import number, symbol
+from .figure import Figure
+from .labels import COUNT_RULE, factorization_text
+
+DEFAULT_MAX_PATHS = 12
+
+
+def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
+    """∂out/∂x in words and numbers (see ``viz.explain``), for the figure's root and x."""
+    out, x = fig.root, fig.x
+    names = {n.value: symbol(n.name) for n in fig.graph.nodes}
+    if x not in names:
+        label = x.label if x is not None else ""
+        return f"∂{names[out]}/∂{symbol(label or 'x')} = 0: {names[out]} does not depend on it"
+    reverse = fig.reverse()
+    forward = fig.forward()
+    oname, xname = names[out], names[x]
+    # The chain rule at x: one term per edge leaving x (towards nodes that reach out).
+    terms = [
+        (child, d)
+        for child in names
+        for p, d in zip(child.parents, child.local_grads, strict=True)
+        if p is x
+    ]
+    if x is out:
+        lines = [f"∂{oname}/∂{oname} = 1"]
+    else:
+        symbolic = " + ".join(f"∂{oname}/∂{names[c]}·∂{names[c]}/∂{xname}" for c, _ in terms)
+        numeric = " + ".join(f"{number(reverse.derivative(c))}·{number(d)}" for c, d in terms)
+        lines = [f"∂{oname}/∂{xname} = {symbolic} = {numeric} = {number(reverse.derivative(x))}"]
+    count = fig.count_paths()
+    if count <= max_paths:
+        result = fig.path_sum(max_paths)
+        products = [
+            f"{'→'.join(names[v] for v in p.nodes) or xname}: "
+            f"{'·'.join(number(e.local_grad) for e in p.edges) or '1'} = {number(p.product)}"
+            for p in result.paths
+        ]
+        lines.append(f"paths from {xname} to {oname} ({count}): " + "; ".join(products))
+        lines.append(f"sum over paths = {number(result.total)}")
+        mults = f"path sum {result.multiplications}"
+    else:
+        lines.append(f"paths from {xname} to {oname}: {count}, too many to list")
+        mults = "path sum (not listed)"
+    if count > 1:
+        factored = factorization_text(fig.graph, fig.factorization())
+        if factored:
+            lines.append(factored)
+    lines.append(
+        f"multiplications: {mults}, forward mode {forward.multiplications}, "
+        f"reverse mode {reverse.multiplications} (all inputs at once)"
+    )
+    lines.append(f"({COUNT_RULE})")
+    return "\n".join(lines)
