@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 import graphviz
 
@@ -46,6 +47,9 @@ BIDI_CONTROLS = frozenset(
 _INVISIBLE = BIDI_CONTROLS | {"\ufffe", "\uffff"}
 MAX_NAME = 60  # characters of a name in a node's header (the full name is the node's tooltip)
 MAX_TEXT = 120  # characters of a run of text: an edge label's line, a row
+MAX_LEGEND = 480  # characters of a legend row's run: the library's sentences stay whole
+MAX_WORD = 32  # characters of a word in a legend row: a long name there is shortened
+LEGEND_WIDTH = 100  # characters of a legend line: a longer sentence wraps
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
 
 
@@ -61,6 +65,35 @@ def _hidden(ch: str) -> bool:
 
 def _code(ch: str) -> str:
     return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+
+
+def wrapped(spans: Line, width: int = LEGEND_WIDTH) -> list[Line]:
+    """A line of spans broken at spaces into lines of at most ``width`` characters (a word
+    longer than that stands alone), each span keeping its style."""
+    lines: list[list[Span]] = [[]]
+    used = 0
+    for span in spans:
+        words = span.text.split(" ")
+        for i, word in enumerate(words):
+            piece = word if i == len(words) - 1 else word + " "
+            if used and used + len(piece.rstrip()) > width:
+                lines.append([])
+                used = 0
+                piece = piece.lstrip()
+            if piece:
+                line = lines[-1]
+                if line and i > 0 and line[-1].colour == span.colour and line[-1].bold == span.bold:
+                    line[-1] = replace(line[-1], text=line[-1].text + piece)  # the same run
+                else:
+                    line.append(replace(span, text=piece))
+                used += len(piece)
+    return [tuple(line) for line in lines if line]
+
+
+def shorten_words(text: str, most: int = MAX_WORD) -> str:
+    """Every word of ``text`` longer than ``most`` characters shortened (a long name inside one
+    of the library's sentences), the sentence itself kept whole."""
+    return " ".join(shorten(word, most) if len(word) > most else word for word in text.split(" "))
 
 
 def shorten(text: str, most: int) -> str:
@@ -185,13 +218,13 @@ def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
              margin="0.04,0.02", height="0.3")  # fmt: skip
 
 
-def markup(spans: Line) -> str:
-    """A line of spans as HTML-like label text."""
+def markup(spans: Line, most: int = MAX_TEXT) -> str:
+    """A line of spans as HTML-like label text, each run cut to ``most`` characters."""
     out = []
     for span in spans:
         # Spaces at the ends of a run become no-break spaces: SVG viewers drop ordinary ones
         # between runs of different styles ("e = *" would show as "e= *").
-        text = escape(_keep_end_spaces(shorten(span.text, MAX_TEXT)))
+        text = escape(_keep_end_spaces(shorten(span.text, most)))
         if span.bold:
             text = f"<B>{text}</B>"
         colour = BACKGROUND if span.hidden else span.colour
@@ -279,7 +312,9 @@ def notes_table(
     for colours, text in legend:
         cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="12"> </TD>' for c in colours)
         cells += "<TD> </TD>" * (swatches - len(colours))
-        rows.append(f'<TR>{cells}<TD ALIGN="LEFT">{markup(text)}</TD></TR>')
+        words = tuple(replace(span, text=shorten_words(span.text)) for span in text)
+        lines = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_LEGEND) for part in wrapped(words))
+        rows.append(f'<TR>{cells}<TD ALIGN="LEFT" BALIGN="LEFT">{lines}</TD></TR>')
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">'
         + "".join(rows)

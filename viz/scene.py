@@ -131,7 +131,8 @@ def check_rankdir(rankdir: object) -> str:
     if rankdir == "TD":  # what Mermaid and many users write for top-down
         return "TB"
     if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)} or TD, got {rankdir!r}")
+        got = repr(rankdir) if len(repr(rankdir)) <= 80 else repr(rankdir)[:79] + "…"
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)} or TD, got {got}")
     return rankdir  # type: ignore[return-value]
 
 
