@@ -16,10 +16,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .graph import descendants_in, reverse_sweep, topological_order
+from .chain import reverse_sweep, topological_order
 from .ops import IDENTITY
+from .paths import descendants_in
 from .switches import enable_grad
-from .value import Value, _apply, _constant, as_value, value_edges
+from .value import Value, _apply, _constant, as_value
+from .valuemath import differentiable_edges
 
 ArgNum = int | Sequence[int]
 
@@ -136,7 +138,7 @@ def _gradients(out: object, inputs: list[Value], create_graph: bool) -> list:
     if not isinstance(out, Value):  # f did not use its arguments: a constant
         return [as_value(0.0) if create_graph else 0.0 for _ in inputs]
     order = descendants_in(topological_order(out), inputs)
-    adjoints = reverse_sweep(order, {out: 1.0}, value_edges if create_graph else None)
+    adjoints = reverse_sweep(order, {out: 1.0}, differentiable_edges if create_graph else None)
     if create_graph:
         return [as_value(adjoints.get(x, 0.0)) for x in inputs]
     return [float(adjoints.get(x, 0.0)) for x in inputs]

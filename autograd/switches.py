@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
 import os
 import sys
 import threading
 import weakref
 from contextvars import ContextVar
 from types import FrameType
+from typing import Any
 
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("pathgrad_grad_enabled", default=True)
 _ANOMALY: ContextVar[bool] = ContextVar("pathgrad_anomaly", default=False)
@@ -166,3 +168,16 @@ def user_site() -> tuple[str, int]:
     if frame is None:
         return ("<unknown>", 0)
     return (frame.f_code.co_filename, frame.f_lineno)
+
+
+def check_gradient(node: Any, grad: Any) -> None:
+    """Under ``detect_anomaly``: raise where a gradient first stops being finite."""
+    value = getattr(grad, "data", grad)
+    if math.isfinite(value):
+        return
+    file, line = STATE.sites.get(node, ("<created outside detect_anomaly>", 0))
+    inputs = ", ".join(repr(p.data) for p in node.parents)
+    raise FloatingPointError(
+        f"backward through operation {node._fn.name!r} on inputs ({inputs}) gave a non-finite "
+        f"gradient {value!r} (node created at {file}:{line})"
+    )

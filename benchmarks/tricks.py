@@ -17,7 +17,7 @@ import time
 import tracemalloc
 
 from autograd import Value, topological_order
-from autograd.graph import reverse_sweep
+from autograd.chain import reverse_sweep
 
 N = 100_000
 
