@@ -246,8 +246,9 @@ class OwnOperations:
         differentiate through it a second time (build it from the engine's operations for that).
         """
         from .creation import set_edges
+        from .reals import parameter
         from .switches import is_grad_enabled
-        from .value import Value, _parameter, _real
+        from .value import Value, _real
 
         parents, local_grads = tuple(parents), tuple(local_grads)
         if not 1 <= len(parents) <= 2 or not all(isinstance(p, Value) for p in parents):
@@ -262,7 +263,7 @@ class OwnOperations:
             )
         if not isinstance(op, str) or not op:
             raise TypeError(f"op must be a non-empty str naming the operation, got {op!r}")
-        grads = [_parameter("a local derivative", d) for d in local_grads]
+        grads = [parameter("a local derivative", d) for d in local_grads]
         args = "{x}" if len(parents) == 1 else "{a}, {b}"
         v = object.__new__(Value)
         v.data, v.grad, v.grad_graph, v.label = _real(data), 0.0, None, ""

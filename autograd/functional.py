@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def grad(
     value_and_grad_f = value_and_grad(f, argnum, argnums=argnums)
 
     @functools.wraps(f)
-    def grad_f(*args):
+    def grad_f(*args: Any) -> Any:
         return value_and_grad_f(*args)[1]
 
     return grad_f
@@ -57,7 +58,7 @@ def value_and_grad(
 
     @functools.wraps(f)
     @enable_grad()  # as torch.func.grad: differentiates inside an outer no_grad too
-    def value_and_grad_f(*args):
+    def value_and_grad_f(*args: Any) -> Any:
         inputs, nested, out = _evaluate(f, args, argnums)
         grads = _gradients(out, inputs, nested)
         value = out if nested or not isinstance(out, Value) else out.data
@@ -74,7 +75,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., np.ndarray]:
 
     @functools.wraps(f)
     @enable_grad()
-    def hessian_f(*args):
+    def hessian_f(*args: Any) -> Any:
         argnums = tuple(range(len(args)))
         inputs, nested, out = _evaluate(f, args, argnums)
         first = _gradients(out, inputs, create_graph=True)

@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 from types import FrameType
 from typing import Any
@@ -66,7 +67,7 @@ class _Switch(contextlib.ContextDecorator):
     def __init__(self) -> None:
         self._tokens: list = []
 
-    def __enter__(self):
+    def __enter__(self) -> _Switch:
         with STATE.lock:
             STATE.switched += 1
         self._tokens.append(self._variable.set(self._value))
@@ -81,14 +82,14 @@ class _Switch(contextlib.ContextDecorator):
     def _after(self) -> None:
         pass
 
-    def _recreate_cm(self):
+    def _recreate_cm(self) -> _Switch:
         return type(self)()  # one instance per call: a decorated function may run in threads
 
-    def __call__(self, func):
+    def __call__(self, func: Callable[..., Any]) -> Any:
         if inspect.isgeneratorfunction(func):
 
             @functools.wraps(func)
-            def generator(*args, **kwargs):
+            def generator(*args: Any, **kwargs: Any) -> Any:
                 gen = func(*args, **kwargs)
                 resume, arg = gen.send, None
                 while True:  # the switch is on while the generator's own code runs
@@ -110,7 +111,7 @@ class _Switch(contextlib.ContextDecorator):
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
-            async def coroutine(*args, **kwargs):
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
                 with self._recreate_cm():
                     return await func(*args, **kwargs)
 

@@ -14,6 +14,9 @@ from .creation import make_under_switches
 from .custom import OwnOperations
 from .habits import METHOD_NAMES as METHOD_NAMES  # the functions of one Value, by name
 from .habits import Habits
+from .reals import bad_operand as _bad_operand
+from .reals import parameter as _parameter
+from .reals import seed as _seed
 from .recorder import TAPE  # what a trace hears: a detach
 from .switches import STATE
 
@@ -63,9 +66,19 @@ class Value(Habits, OwnOperations, Copies):
     # __dict__: attributes of the user's own (an optimizer's moments ``p.m``, a drawing tag), as
     # micrograd's Values take them. The dict is made only when first used: 8 bytes per node.
     __slots__ = (
-        "data", "grad", "grad_graph", "label", "_fn", "_const", "_a", "_da", "_b", "_db",
-        "__weakref__", "__dict__",
-    )  # fmt: skip
+        "data",
+        "grad",
+        "grad_graph",
+        "label",
+        "_fn",
+        "_const",
+        "_a",
+        "_da",
+        "_b",
+        "_db",
+        "__weakref__",
+        "__dict__",
+    )
 
     def __init__(
         self,
@@ -365,30 +378,6 @@ def _constant(x: object) -> float | None:
                 f"got an integer of about {digits} digits"
             ) from None
     return None
-
-
-def _bad_operand(symbol: str, other: object) -> TypeError:
-    return TypeError(
-        f"unsupported operand for {symbol}: a Value combines with Values, int, float or NumPy "
-        f"real scalars, got {type(other).__name__} {other!r}"
-    )
-
-
-def _parameter(name: str, x: object) -> float:
-    c = _constant(x)
-    if c is None or isinstance(x, Value):
-        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
-    return c
-
-
-def _seed(grad: object) -> float:
-    c = _constant(grad)
-    if c is None:
-        raise TypeError(
-            f"backward(grad=...) takes a real number (the seed d(out)/d(out)), "
-            f"got {type(grad).__name__} {grad!r}"
-        )
-    return c
 
 
 def as_value(x: Value | float) -> Value:

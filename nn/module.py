@@ -15,8 +15,7 @@ from autograd import Value
 from .activations import Activation, default_init, resolve
 from .init import PythonRandom, draw_weights, weight_source
 
-FILE_FORMAT = "pathgrad-module"
-FILE_VERSION = 1
+Input = Any  # what a model takes: a list, tuple or 1-D array of numbers or Values, or one number
 
 
 class Module:
@@ -138,7 +137,7 @@ class Module:
         """A one-line description of the architecture (what ``save`` records)."""
         return type(self).__name__ + "()"
 
-    def __call__(self, x):
+    def __call__(self, x: Input) -> Any:
         raise NotImplementedError
 
 
@@ -166,7 +165,7 @@ class Neuron(Module):
         self.b = Value(0.0)
         self._label_parameters()
 
-    def __call__(self, x) -> Value:
+    def __call__(self, x: Input) -> Value:
         x = _inputs(x, self.nin)
         return self.activation(self._affine(x))
 
@@ -204,12 +203,12 @@ class Layer(Module):
         self.activation_name = self.neurons[0].activation_name
         self._label_parameters()
 
-    def forward(self, x) -> list[Value]:
+    def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever their number."""
         x = _inputs(x, self.nin)
         return [n.activation(n._affine(x)) for n in self.neurons]
 
-    def __call__(self, x) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Value | list[Value]:
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
@@ -255,12 +254,12 @@ class MLP(Module):
         self.nout = sizes[-1]
         self._label_parameters()
 
-    def __call__(self, x) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Value | list[Value]:
         for layer in self.layers:
             x = layer.forward(x)
         return x[0] if len(x) == 1 else x
 
-    def to_torch(self):
+    def to_torch(self) -> Any:
         """The same network as a ``torch.nn.Sequential`` of ``Linear`` layers and activations,
         in float64, with these weights (needs PyTorch: ``pip install torch``). Activations:
         relu, tanh, sigmoid, leaky_relu (0.01), elu (1.0), softplus, identity."""
@@ -269,7 +268,7 @@ class MLP(Module):
         return to_torch(self)
 
     @classmethod
-    def from_torch(cls, model) -> MLP:
+    def from_torch(cls, model: Any) -> MLP:
         """An MLP with the weights of a ``torch.nn.Sequential`` of plain ``Linear`` layers
         (``bias=False`` reads as bias 0), each followed by at most one activation with the
         parameters ``to_torch`` writes; anything else is refused, naming the module."""
@@ -354,7 +353,7 @@ def _listing(items: list[str], most: int = 6) -> str:
     return shown + (f", ... ({len(items) - most} more)" if len(items) > most else "")
 
 
-def _inputs(x, n: int) -> list:
+def _inputs(x: Input, n: int) -> list:
     """A model's input as a list of numbers or Values, checked for its length."""
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
