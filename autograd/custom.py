@@ -116,7 +116,7 @@ def step_of(v: Value) -> Callable[[], None]:
 
 def _missing(v: Value) -> None:
     raise TypeError(
-        f"the node {describe(v)} was made with children, micrograd's way, but has no "
+        f"the node {_named(v)} was made with children, micrograd's way, but has no "
         f"_backward: assign one (out._backward = a function adding each child's share to its "
         f".grad), or build the node with Value.from_op(data, parents, local_grads)"
     )
@@ -129,7 +129,7 @@ def first_in(order: Iterable[Value]) -> Value | None:
     return next((v for v in order if type(v._fn) is CustomOp), None)
 
 
-def describe(v: Value) -> str:
+def _named(v: Value) -> str:
     name = f"{v.label!r} " if v.label else ""
     return f"{name}(operation {v._fn.name!r})"
 
@@ -137,7 +137,7 @@ def describe(v: Value) -> str:
 def refusal(v: Value, what: str) -> TypeError:
     """The error for ``what`` (a function's name) meeting the custom node ``v``."""
     return TypeError(
-        f"{what} cannot go through the node {describe(v)}: its backward is a function of your "
+        f"{what} cannot go through the node {_named(v)}: its backward is a function of your "
         f"own (_backward), so its local derivatives are not known as numbers; backward() and "
         f"grad() work with it, or give the derivatives with Value.from_op(data, parents, "
         f"local_grads), or build it from the engine's operations"
