@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from .graph import descendants_in, reverse_sweep, topological_order
+from .chain import reverse_sweep, topological_order
 from .ops import IDENTITY
+from .paths import descendants_in
 from .switches import enable_grad
-from .value import Value, _apply, _constant, as_value, value_edges
+from .value import Value, _apply, _constant, as_value
+from .valuemath import differentiable_edges
 
 ArgNum = int | Sequence[int]
 
@@ -36,7 +39,7 @@ def grad(
     value_and_grad_f = value_and_grad(f, argnum, argnums=argnums)
 
     @functools.wraps(f)
-    def grad_f(*args):
+    def grad_f(*args: Any) -> Any:
         return value_and_grad_f(*args)[1]
 
     return grad_f
@@ -55,7 +58,7 @@ def value_and_grad(
 
     @functools.wraps(f)
     @enable_grad()  # as torch.func.grad: differentiates inside an outer no_grad too
-    def value_and_grad_f(*args):
+    def value_and_grad_f(*args: Any) -> Any:
         inputs, nested, out = _evaluate(f, args, argnums)
         grads = _gradients(out, inputs, nested)
         value = out if nested or not isinstance(out, Value) else out.data
@@ -72,7 +75,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., np.ndarray]:
 
     @functools.wraps(f)
     @enable_grad()
-    def hessian_f(*args):
+    def hessian_f(*args: Any) -> Any:
         argnums = tuple(range(len(args)))
         inputs, nested, out = _evaluate(f, args, argnums)
         first = _gradients(out, inputs, create_graph=True)
@@ -136,7 +139,7 @@ def _gradients(out: object, inputs: list[Value], create_graph: bool) -> list:
     if not isinstance(out, Value):  # f did not use its arguments: a constant
         return [as_value(0.0) if create_graph else 0.0 for _ in inputs]
     order = descendants_in(topological_order(out), inputs)
-    adjoints = reverse_sweep(order, {out: 1.0}, value_edges if create_graph else None)
+    adjoints = reverse_sweep(order, {out: 1.0}, differentiable_edges if create_graph else None)
     if create_graph:
         return [as_value(adjoints.get(x, 0.0)) for x in inputs]
     return [float(adjoints.get(x, 0.0)) for x in inputs]

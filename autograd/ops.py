@@ -85,7 +85,7 @@ def _numbers_only(name: str) -> Callable[..., Any]:
     """The rule of an operation made by ``Value.from_op``: its local derivatives were given as
     numbers, so there is nothing to rebuild as Values for a second derivative."""
 
-    def rule(m, a, b, out, c):
+    def rule(m: Any, a: Any, b: Any, out: Any, c: float | None) -> Any:
         raise TypeError(
             f"backward(create_graph=True) cannot differentiate the custom operation {name!r} "
             f"a second time: Value.from_op gave its local derivatives as numbers; build it from "
@@ -95,7 +95,7 @@ def _numbers_only(name: str) -> Callable[..., Any]:
     return rule
 
 
-def _pow_rule(m, a, b, out, c):
+def _pow_rule(m: Any, a: Any, b: Any, out: Any, c: float | None) -> Any:
     # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b log a.  As in PyTorch, each is 0 where the exponent
     # (respectively the base) makes the formula 0 * inf: b == 0, and a == 0 with b >= 0.
     da = m.select(m.data(b) == 0, 0.0, lambda: b * m.pow(a, b - 1.0))

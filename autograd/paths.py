@@ -27,10 +27,11 @@ that enter out.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .chain import contributes, edges, reverse_sweep, topological_order
 from .custom import refuse_in
-from .graph import contributes, descendants_in, edges, reverse_sweep, topological_order
 from .value import Value
 
 
@@ -275,3 +276,15 @@ def factorize(out: Value, x: Value, max_paths: int = 10_000) -> Factorization:
     )
     total = math.prod((s.total for s in segments), start=1.0)
     return Factorization(out, x, shared, segments, total)
+
+
+def descendants_in(order: list[Value], sources: Iterable[Value]) -> list[Value]:
+    """The nodes of ``order`` (a topological order) that are, or depend on, one of ``sources``,
+    in the same order."""
+    inside = set(sources)
+    kept = []
+    for node in order:
+        if node in inside or node._a in inside or node._b in inside:
+            inside.add(node)
+            kept.append(node)
+    return kept

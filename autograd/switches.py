@@ -16,12 +16,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
 import os
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 from types import FrameType
+from typing import Any
 
 _GRAD_ENABLED: ContextVar[bool] = ContextVar("pathgrad_grad_enabled", default=True)
 _ANOMALY: ContextVar[bool] = ContextVar("pathgrad_anomaly", default=False)
@@ -64,7 +67,7 @@ class _Switch(contextlib.ContextDecorator):
     def __init__(self) -> None:
         self._tokens: list = []
 
-    def __enter__(self):
+    def __enter__(self) -> _Switch:
         with STATE.lock:
             STATE.switched += 1
         self._tokens.append(self._variable.set(self._value))
@@ -79,14 +82,14 @@ class _Switch(contextlib.ContextDecorator):
     def _after(self) -> None:
         pass
 
-    def _recreate_cm(self):
+    def _recreate_cm(self) -> _Switch:
         return type(self)()  # one instance per call: a decorated function may run in threads
 
-    def __call__(self, func):
+    def __call__(self, func: Callable[..., Any]) -> Any:
         if inspect.isgeneratorfunction(func):
 
             @functools.wraps(func)
-            def generator(*args, **kwargs):
+            def generator(*args: Any, **kwargs: Any) -> Any:
                 gen = func(*args, **kwargs)
                 resume, arg = gen.send, None
                 while True:  # the switch is on while the generator's own code runs
@@ -108,7 +111,7 @@ class _Switch(contextlib.ContextDecorator):
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
-            async def coroutine(*args, **kwargs):
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
                 with self._recreate_cm():
                     return await func(*args, **kwargs)
 
@@ -166,3 +169,16 @@ def user_site() -> tuple[str, int]:
     if frame is None:
         return ("<unknown>", 0)
     return (frame.f_code.co_filename, frame.f_lineno)
+
+
+def check_gradient(node: Any, grad: Any) -> None:
+    """Under ``detect_anomaly``: raise where a gradient first stops being finite."""
+    value = getattr(grad, "data", grad)
+    if math.isfinite(value):
+        return
+    file, line = STATE.sites.get(node, ("<created outside detect_anomaly>", 0))
+    inputs = ", ".join(repr(p.data) for p in node.parents)
+    raise FloatingPointError(
+        f"backward through operation {node._fn.name!r} on inputs ({inputs}) gave a non-finite "
+        f"gradient {value!r} (node created at {file}:{line})"
+    )

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .chain import topological_order
 from .custom import is_custom, refusal
-from .graph import topological_order
 from .recorder import Guard
 
 

@@ -11,8 +11,9 @@ from autograd import __version__
 
 from . import data, functional, optim
 from .activations import ACTIVATIONS
+from .checkpoint import load
 from .init import manual_seed
-from .module import MLP, Layer, Module, Neuron, load
+from .module import MLP, Layer, Module, Neuron
 from .training import History, evaluate, fit, predict
 
 __all__ = [

@@ -6,11 +6,15 @@ Every generator returns ``(X, y)``: X of shape (n_samples, n_features), y of sha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from .init import generator
+
+Seed = int | np.random.Generator | None  # see nn.init.generator
+Data = np.ndarray | Sequence[Any]  # samples (rows) or labels
 
 
 def _count(n: object, name: str = "n_samples", minimum: int = 1) -> int:
@@ -30,7 +34,9 @@ def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple:
     return X[order], y[order]
 
 
-def make_xor(n_samples: int = 4, noise: float = 0.0, seed=None) -> tuple[np.ndarray, np.ndarray]:
+def make_xor(
+    n_samples: int = 4, noise: float = 0.0, seed: Seed = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The XOR truth table: inputs (0,0), (0,1), (1,0), (1,1) with labels 0, 1, 1, 0, repeated
     to ``n_samples`` points (in that order), with Gaussian noise of std ``noise`` on the inputs."""
     n = _count(n_samples)
@@ -41,7 +47,7 @@ def make_xor(n_samples: int = 4, noise: float = 0.0, seed=None) -> tuple[np.ndar
     return X, y
 
 
-def make_moons(n_samples: int = 100, noise: float = 0.0, seed=None) -> tuple:
+def make_moons(n_samples: int = 100, noise: float = 0.0, seed: Seed = None) -> tuple:
     """Two interleaving half circles, as scikit-learn's: labels 0 (upper) and 1 (lower).
 
     The same draws in the same order as scikit-learn's ``make_moons(n, noise=noise)``, so that
@@ -62,7 +68,9 @@ def make_moons(n_samples: int = 100, noise: float = 0.0, seed=None) -> tuple:
     return X + rng.normal(0.0, _noise(noise), size=X.shape), y
 
 
-def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.5, seed=None) -> tuple:
+def make_circles(
+    n_samples: int = 100, noise: float = 0.0, factor: float = 0.5, seed: Seed = None
+) -> tuple:
     """A circle of radius ``factor`` (label 1) inside one of radius 1 (label 0)."""
     n = _count(n_samples, minimum=2)
     if not 0 < factor < 1:
@@ -82,7 +90,9 @@ def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.5, 
     return X + rng.normal(0.0, _noise(noise), size=X.shape), y
 
 
-def make_spiral(n_samples: int = 150, n_classes: int = 3, noise: float = 0.2, seed=None) -> tuple:
+def make_spiral(
+    n_samples: int = 150, n_classes: int = 3, noise: float = 0.2, seed: Seed = None
+) -> tuple:
     """``n_classes`` interleaved spiral arms (as in CS231n), labels 0 .. n_classes-1."""
     n = _count(n_samples)
     k = _count(n_classes, "n_classes", minimum=2)
@@ -98,7 +108,11 @@ def make_spiral(n_samples: int = 150, n_classes: int = 3, noise: float = 0.2, se
 
 
 def make_blobs(
-    n_samples: int = 100, centers=3, cluster_std: float = 1.0, n_features: int = 2, seed=None
+    n_samples: int = 100,
+    centers: int | Data = 3,
+    cluster_std: float = 1.0,
+    n_features: int = 2,
+    seed: Seed = None,
 ) -> tuple:
     """Gaussian blobs around ``centers`` (a count, drawn in [-10, 10], or an array of points)."""
     n = _count(n_samples)
@@ -118,7 +132,7 @@ def make_blobs(
 
 
 def make_ohm(
-    n_samples: int = 50, resistance: float = 2.0, noise: float = 0.1, seed=None
+    n_samples: int = 50, resistance: float = 2.0, noise: float = 0.1, seed: Seed = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Noisy linear regression from Ohm's law, V = R·I: currents I in [0, 1] as X (n, 1),
     voltages V = resistance · I + Gaussian noise as y (n,)."""
@@ -138,7 +152,9 @@ def _check_xy(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def train_test_split(X, y, test_size: float = 0.25, shuffle: bool = True, seed=None) -> tuple:
+def train_test_split(
+    X: Data, y: Data, test_size: float = 0.25, shuffle: bool = True, seed: Seed = None
+) -> tuple:
     """(X_train, X_test, y_train, y_test), with a fraction ``test_size`` of the samples held out."""
     X, y = _check_xy(X, y)
     if not 0 < test_size < 1:
@@ -151,7 +167,9 @@ def train_test_split(X, y, test_size: float = 0.25, shuffle: bool = True, seed=N
     return X[train], X[test], y[train], y[test]
 
 
-def batches(X, y, batch_size: int, shuffle: bool = True, seed=None) -> Iterator[tuple]:
+def batches(
+    X: Data, y: Data, batch_size: int, shuffle: bool = True, seed: Seed = None
+) -> Iterator[tuple]:
     """Successive (X_batch, y_batch) of ``batch_size`` samples (the last may be smaller), in a
     seeded random order when ``shuffle``."""
     X, y = _check_xy(X, y)

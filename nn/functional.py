@@ -17,6 +17,12 @@ import numpy as np
 
 from autograd import Value
 
+# What the losses take: a prediction (a Value or number, or a sequence of them, one per output)
+# and a target (numbers, or a class index); a vector of probabilities (numbers or Values).
+Prediction = Any
+Target = Any
+Vector = Sequence[Any]
+
 REDUCTIONS = ("mean", "sum")
 
 
@@ -44,7 +50,7 @@ def _vector(xs: object, what: str = "input") -> list[Value]:
 
 
 def _any_value(*vectors: object) -> bool:
-    def has(v):
+    def has(v: object) -> bool:
         if isinstance(v, Value):
             return True
         if isinstance(v, (list, tuple)):
@@ -130,13 +136,13 @@ def _targets(target: Any) -> list[Any]:
     return out
 
 
-def mse_loss(input, target, reduction: str = "mean") -> Value:
+def mse_loss(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Mean (or sum) of (x_i - y_i)²."""
     xs, ys = _pairs(input, target)
     return _reduce([(x - y) ** 2 for x, y in zip(xs, ys, strict=True)], reduction)
 
 
-def l1_loss(input, target, reduction: str = "mean") -> Value:
+def l1_loss(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Mean (or sum) of |x_i - y_i|."""
     xs, ys = _pairs(input, target)
     return _reduce([(x - y).abs() for x, y in zip(xs, ys, strict=True)], reduction)
@@ -148,7 +154,7 @@ def _clamped_log(p: Value) -> Value:
     return logp if logp >= -100.0 else Value(-100.0)  # a guard when traced
 
 
-def binary_cross_entropy(input, target, reduction: str = "mean") -> Value:
+def binary_cross_entropy(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] and targets y in [0, 1]."""
     ps, ys = _pairs(input, target)
     for p in ps:
@@ -160,13 +166,15 @@ def binary_cross_entropy(input, target, reduction: str = "mean") -> Value:
     return _reduce(terms, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, reduction: str = "mean") -> Value:
+def binary_cross_entropy_with_logits(
+    input: Prediction, target: Target, reduction: str = "mean"
+) -> Value:
     """Binary cross-entropy of sigmoid(x) against y, computed stably as softplus(x) - y·x."""
     xs, ys = _pairs(input, target)
     return _reduce([x.softplus() - y * x for x, y in zip(xs, ys, strict=True)], reduction)
 
 
-def hinge_loss(input, target, reduction: str = "mean") -> Value:
+def hinge_loss(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """The SVM max-margin loss max(0, 1 - y·s) for scores s and labels y in {-1, +1}."""
     xs, ys = _pairs(input, target)
     for y in ys:
@@ -215,7 +223,7 @@ def _batch_targets(target: Any, n: int, batched: bool) -> list:
     return list(target)
 
 
-def cross_entropy(input, target, reduction: str = "mean") -> Value:
+def cross_entropy(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """-sum_c q_c log softmax(x)_c for logits x, where the target q is a class index (one-hot)
     or a probability vector. ``input`` is one row of C logits or a batch of rows."""
     rows, batched = _rows(input)
@@ -228,7 +236,7 @@ def cross_entropy(input, target, reduction: str = "mean") -> Value:
     return _reduce(terms, reduction)
 
 
-def nll_loss(input, target, reduction: str = "mean") -> Value:
+def nll_loss(input: Prediction, target: Target, reduction: str = "mean") -> Value:
     """-log p_target for log-probabilities (one row or a batch of rows) and class indices."""
     rows, batched = _rows(input)
     targets = _batch_targets(target, len(rows), batched)
@@ -266,14 +274,14 @@ def _result(v: Value, *inputs: object) -> Value | float:
     return v if _any_value(*inputs) else v.data
 
 
-def entropy(p, base: float = math.e) -> Value | float:
+def entropy(p: Vector, base: float = math.e) -> Value | float:
     """H(p) = -sum_i p_i log p_i (terms with p_i = 0 count 0); in nats, or bits with base=2."""
     ps = _distribution(p, "p")
     h = -_total(pi * pi.log() for pi in ps if pi.data > 0) / _log_base(base)
     return _result(h, p)
 
 
-def cross_entropy_dist(p, q, base: float = math.e) -> Value | float:
+def cross_entropy_dist(p: Vector, q: Vector, base: float = math.e) -> Value | float:
     """H(p, q) = -sum_i p_i log q_i: the cross-entropy of q relative to p (both distributions).
     +inf when some q_i = 0 where p_i > 0."""
     ps, qs = _same_length(p, q)
@@ -283,7 +291,7 @@ def cross_entropy_dist(p, q, base: float = math.e) -> Value | float:
     return _result(h / _log_base(base), p, q)
 
 
-def kl_divergence(p, q, base: float = math.e) -> Value | float:
+def kl_divergence(p: Vector, q: Vector, base: float = math.e) -> Value | float:
     """KL(p || q) = sum_i p_i log(p_i / q_i) >= 0, with terms p_i = 0 counting 0, and +inf when
     some q_i = 0 where p_i > 0. Not symmetric."""
     ps, qs = _same_length(p, q)
@@ -293,13 +301,13 @@ def kl_divergence(p, q, base: float = math.e) -> Value | float:
     return _result(kl / _log_base(base), p, q)
 
 
-def js_divergence(p, q, base: float = math.e) -> Value | float:
+def js_divergence(p: Vector, q: Vector, base: float = math.e) -> Value | float:
     """JSD(p, q) = KL(p || m) / 2 + KL(q || m) / 2 with m = (p + q) / 2: symmetric and finite."""
     ps, qs = _same_length(p, q)
     m = [(pi + qi) * 0.5 for pi, qi in zip(ps, qs, strict=True)]
     half = 0.5 / _log_base(base)
 
-    def kl(a, b):
+    def kl(a: list[Value], b: list[Value]) -> Value:
         return _total(
             ai * (ai.log() - bi.log()) for ai, bi in zip(a, b, strict=True) if ai.data > 0
         )
@@ -307,7 +315,7 @@ def js_divergence(p, q, base: float = math.e) -> Value | float:
     return _result((kl(ps, m) + kl(qs, m)) * half, p, q)
 
 
-def _same_length(p, q) -> tuple[list[Value], list[Value]]:
+def _same_length(p: Vector, q: Vector) -> tuple[list[Value], list[Value]]:
     ps, qs = _distribution(p, "p"), _distribution(q, "q")
     if len(ps) != len(qs):
         raise ValueError(f"p has {len(ps)} probabilities but q has {len(qs)}")

@@ -1,26 +1,21 @@
-"""Modules: Neuron, Layer and MLP, with parameters, state dicts and JSON files, as in PyTorch."""
+"""Modules: Neuron, Layer and MLP, with parameters and state dicts, as in PyTorch (their files:
+``nn.checkpoint``)."""
 
 from __future__ import annotations
 
-import json
-import math
 import numbers
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
-from autograd.files import atomic_write
 
-from .activations import ACTIVATIONS, Activation, default_init, resolve
+from .activations import Activation, default_init, resolve
 from .init import PythonRandom, draw_weights, weight_source
 
-FILE_FORMAT = "pathgrad-module"
-FILE_VERSION = 1
+Input = Any  # what a model takes: a list, tuple or 1-D array of numbers or Values, or one number
 
 
 class Module:
@@ -116,25 +111,12 @@ class Module:
             p.data = values[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the architecture and parameters to ``path`` as JSON, atomically
-        (``autograd.files.atomic_write``): a failure at any point leaves the previous file as it
-        was, and the file keeps its mode; a symbolic link is written through."""
-        named = {id(p) for _, p in self.named_parameters()}
-        listed = {id(p) for p in self.parameters()}
-        if not named or named != listed:
-            raise ValueError(
-                f"cannot save {type(self).__name__}: its parameters() gives {len(listed)} Values "
-                f"and {len(named)} are found by name among its attributes (Values, Modules, and "
-                f"lists, tuples or dicts of them); keep the parameters there, or save "
-                f"state_dict() yourself"
-            )
-        document = {
-            "format": FILE_FORMAT,
-            "version": FILE_VERSION,
-            "architecture": self.describe(),
-            "state": self.state_dict(),
-        }
-        atomic_write(path, json.dumps(document, indent=1))
+        """Write the architecture and parameters to ``path`` as JSON (``nn.checkpoint``),
+        atomically (``autograd.files.atomic_write``): a failure at any point leaves the previous
+        file as it was, and the file keeps its mode; a symbolic link is written through."""
+        from . import checkpoint
+
+        checkpoint.save(self, path)
 
     def load(self, path: str | os.PathLike, allow_nonfinite: bool = False) -> None:
         """Read parameters written by ``save`` into this module (whose architecture must match).
@@ -142,20 +124,20 @@ class Module:
         All or nothing: the whole file is checked before any parameter changes, and a file that
         is not right raises one ``ValueError`` naming it and what is wrong. NaN and infinite
         values are refused unless ``allow_nonfinite=True``."""
-        _, state = _read_model_file(Path(path), allow_nonfinite, self.describe())
-        self._load_checked(path, state)
+        from . import checkpoint
 
-    def _load_checked(self, path: str | os.PathLike, state: dict) -> None:
-        try:
-            self.load_state_dict(state)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"{path}: {err}") from None
+        checkpoint.load_into(self, path, allow_nonfinite)
+
+    def architecture(self) -> dict[str, Any]:
+        """What this module is, as data (what ``save`` records and ``nn.load`` rebuilds from):
+        its kind and sizes for nn's own modules, its ``describe()`` text for others."""
+        return {"kind": type(self).__name__, "description": self.describe()}
 
     def describe(self) -> str:
         """A one-line description of the architecture (what ``save`` records)."""
         return type(self).__name__ + "()"
 
-    def __call__(self, x):
+    def __call__(self, x: Input) -> Any:
         raise NotImplementedError
 
 
@@ -183,7 +165,7 @@ class Neuron(Module):
         self.b = Value(0.0)
         self._label_parameters()
 
-    def __call__(self, x) -> Value:
+    def __call__(self, x: Input) -> Value:
         x = _inputs(x, self.nin)
         return self.activation(self._affine(x))
 
@@ -192,6 +174,9 @@ class Neuron(Module):
         for w, xi in zip(self.w, x, strict=True):
             act = act + w * xi
         return act
+
+    def architecture(self) -> dict[str, Any]:
+        return {"kind": "Neuron", "inputs": self.nin, "activation": self.activation_name}
 
     def describe(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation_name})"
@@ -218,14 +203,23 @@ class Layer(Module):
         self.activation_name = self.neurons[0].activation_name
         self._label_parameters()
 
-    def forward(self, x) -> list[Value]:
+    def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever their number."""
         x = _inputs(x, self.nin)
         return [n.activation(n._affine(x)) for n in self.neurons]
 
-    def __call__(self, x) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Value | list[Value]:
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
+
+    def architecture(self) -> dict[str, Any]:
+        inputs, outputs = self.nin, self.nout
+        return {
+            "kind": "Layer",
+            "inputs": inputs,
+            "outputs": outputs,
+            "activation": self.activation_name,
+        }
 
     def describe(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation_name})"
@@ -260,12 +254,12 @@ class MLP(Module):
         self.nout = sizes[-1]
         self._label_parameters()
 
-    def __call__(self, x) -> Value | list[Value]:
+    def __call__(self, x: Input) -> Value | list[Value]:
         for layer in self.layers:
             x = layer.forward(x)
         return x[0] if len(x) == 1 else x
 
-    def to_torch(self):
+    def to_torch(self) -> Any:
         """The same network as a ``torch.nn.Sequential`` of ``Linear`` layers and activations,
         in float64, with these weights (needs PyTorch: ``pip install torch``). Activations:
         relu, tanh, sigmoid, leaky_relu (0.01), elu (1.0), softplus, identity."""
@@ -274,13 +268,22 @@ class MLP(Module):
         return to_torch(self)
 
     @classmethod
-    def from_torch(cls, model) -> MLP:
+    def from_torch(cls, model: Any) -> MLP:
         """An MLP with the weights of a ``torch.nn.Sequential`` of plain ``Linear`` layers
         (``bias=False`` reads as bias 0), each followed by at most one activation with the
         parameters ``to_torch`` writes; anything else is refused, naming the module."""
         from .torch_bridge import from_torch
 
         return from_torch(cls, model)
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "kind": "MLP",
+            "inputs": self.nin,
+            "sizes": [layer.nout for layer in self.layers],
+            "activation": self.layers[0].activation_name,
+            "output_activation": self.layers[-1].activation_name,
+        }
 
     def describe(self) -> str:
         sizes = [layer.nout for layer in self.layers]
@@ -329,139 +332,16 @@ def _positive_int(what: str, n: object) -> int:
     return int(n)
 
 
-def load(path: str | os.PathLike, allow_nonfinite: bool = False) -> Module:
-    """The module a file written by ``save`` describes, rebuilt and loaded: a ``Neuron``,
-    ``Layer`` or ``MLP`` with one of nn's activations (for another module, make it and call its
-    own ``load``)."""
-    architecture, state = _read_model_file(Path(path), allow_nonfinite)
-    model = _rebuild(architecture, path, len(state))
-    model._load_checked(path, state)
-    return model
-
-
-# ASCII digits only (re.ASCII): "٣" is not a size.
-_ARCHITECTURES = {
-    "Neuron": re.compile(r"Neuron\((\d+), activation=(\w+)\)", re.ASCII),
-    "Layer": re.compile(r"Layer\((\d+), (\d+), activation=(\w+)\)", re.ASCII),
-    "MLP": re.compile(
-        r"MLP\((\d+), \[(\d+(?:, \d+)*)\], activation=(\w+), output_activation=(\w+)\)",
-        re.ASCII,
-    ),
-}
-
-
-def _rebuild(architecture: str, path: object, numbers: int) -> Module:
-    """The module ``architecture`` describes, once the file's count of ``numbers`` is the
-    count of parameters it has: what a file claims is checked before anything is allocated."""
-    for kind, pattern in _ARCHITECTURES.items():
-        m = pattern.fullmatch(architecture)
-        if not m or not all(a in ACTIVATIONS for a in m.groups() if not a[0].isdigit()):
-            continue
-        digits = [m[1]] + (m[2].split(", ") if kind != "Neuron" else [])
-        if any(len(n) > 18 for n in digits):
-            raise ValueError(f"{path} holds a {_quoted(architecture)}, whose sizes are too large")
-        sizes = [int(n) for n in digits]
-        expected = _parameter_count(kind, sizes)
-        if expected != numbers:
-            raise ValueError(
-                f"{path} holds a {_quoted(architecture)}, which has {expected} parameters, and "
-                f"{numbers} numbers: the file is damaged or was edited"
-            )
-        if kind == "Neuron":
-            return Neuron(sizes[0], m[2], seed=0)
-        if kind == "Layer":
-            return Layer(sizes[0], sizes[1], m[3], seed=0)
-        return MLP(sizes[0], sizes[1:], m[3], m[4], seed=0)
-    raise ValueError(
-        f"{path} holds a {_quoted(architecture)}, which nn.load cannot rebuild (it rebuilds "
-        f"Neuron, Layer and MLP with nn's activations): make the module and call its load(path)"
-    )
-
-
-def _parameter_count(kind: str, sizes: list[int]) -> int:
-    """How many parameters a Neuron(nin), Layer(nin, nout) or MLP(nin, [n1, n2, ...]) has."""
-    if kind == "Neuron":
-        return sizes[0] + 1
-    if kind == "Layer":
-        return sizes[1] * (sizes[0] + 1)
-    return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:], strict=False))
-
-
 def _as_float(name: str, x: Any) -> float:
     if not _is_real(x):
         raise TypeError(f"parameter {name} holds {type(x).__name__} {x!r}, not a real number")
     return float(x)
 
 
-def _read_model_file(
-    path: Path, allow_nonfinite: bool, architecture: str | None = None
-) -> tuple[str, dict]:
-    """(architecture, state) of a file written by ``Module.save``, checked (against
-    ``architecture`` when given); one ValueError naming the file and what is wrong."""
-
-    def bad(problem: str) -> ValueError:
-        return ValueError(f"{path} is not a pathgrad model file: {problem}")
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise bad("it is not UTF-8 text") from None
-    try:  # NaN and Infinity: checked below
-        document = json.loads(text, parse_int=_integer, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        raise bad(f"not JSON ({err})") from None
-    except _DuplicateKeyError as err:
-        raise bad(f"the key {_quoted(str(err))} appears twice in one object") from None
-    except RecursionError:
-        raise bad("its JSON is nested too deeply") from None
-    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-        raise bad(f"no {FILE_FORMAT!r} format tag")
-    if document.get("version") != FILE_VERSION:
-        raise bad(
-            f"version {_quoted(repr(document.get('version')))}; this pathgrad reads version "
-            f"{FILE_VERSION}"
-        )
-    found = str(document.get("architecture"))
-    if architecture is not None and found != architecture:
-        raise ValueError(
-            f"{path} holds a {_quoted(found)}, which does not fit this {_quoted(architecture)}"
-        )
-    state = document.get("state")
-    if not isinstance(state, dict):
-        raise bad("no 'state' mapping of parameter names to numbers")
-    infinite = [k for k, v in state.items() if isinstance(v, float) and not math.isfinite(v)]
-    if infinite and not allow_nonfinite:
-        raise bad(
-            f"non-finite values for {_listing(infinite)}; pass allow_nonfinite=True to load them"
-        )
-    return found, state
-
-
-class _DuplicateKeyError(ValueError):
-    """A JSON object names a key twice (json keeps the last one; a checkpoint may not)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return document
-
-
 def _quoted(text: str, most: int = 200) -> str:
     """``text``, or its first ``most`` characters and how long it is: an error message quotes
     a bounded part of what a file or a user gave."""
     return text if len(text) <= most else f"{text[:most]}... ({len(text)} characters)"
-
-
-def _integer(digits: str) -> int | float:
-    """A JSON integer; past 300 digits a float (inf), refused as non-finite rather than failing
-    to convert halfway through loading."""
-    return int(digits) if len(digits.lstrip("-")) <= 300 else float(digits)
 
 
 def _is_real(x: object) -> bool:
@@ -473,7 +353,7 @@ def _listing(items: list[str], most: int = 6) -> str:
     return shown + (f", ... ({len(items) - most} more)" if len(items) > most else "")
 
 
-def _inputs(x, n: int) -> list:
+def _inputs(x: Input, n: int) -> list:
     """A model's input as a list of numbers or Values, checked for its length."""
     if isinstance(x, np.ndarray):
         if x.ndim != 1:

@@ -96,9 +96,13 @@ def from_torch(cls: type, model: Any) -> Any:
     hidden = {a for _, a in layers[:-1]}
     if len(hidden) > 1:
         raise ValueError(f"an MLP has one hidden activation, the model has {sorted(hidden)}")
-    mlp = cls(layers[0][0].in_features, [lin.out_features for lin, _ in layers],
-              activation=hidden.pop() if hidden else "relu",
-              output_activation=layers[-1][1], seed=0)  # fmt: skip
+    mlp = cls(
+        layers[0][0].in_features,
+        [lin.out_features for lin, _ in layers],
+        activation=hidden.pop() if hidden else "relu",
+        output_activation=layers[-1][1],
+        seed=0,
+    )
     for layer, (linear, _) in zip(mlp.layers, layers, strict=True):
         weight = linear.weight.detach().double().tolist()
         bias = [0.0] * linear.out_features  # Linear(bias=False): a bias of 0
@@ -115,8 +119,13 @@ def _activation(module: Any) -> str | None:
     """nn's name for a PyTorch activation with exactly pathgrad's parameters, else None."""
     for name, (kind, parameters) in _ACTIVATIONS.items():
         if type(module).__name__ == kind and type(module).__module__.startswith("torch.nn"):
-            same = all(float(getattr(module, k)) >= v if k == "threshold" else  # 20 or higher
-                       float(getattr(module, k)) == v for k, v in parameters.items())  # fmt: skip
+            same = all(
+                float(getattr(module, k)) >= v
+                if k == "threshold"
+                # 20 or higher
+                else float(getattr(module, k)) == v
+                for k, v in parameters.items()
+            )
             return name if same else None
     return None
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from autograd import Value, value
 
-FUNCTIONS = {name: getattr(Value, name) for name in value.FUNCTIONS}
+FUNCTIONS = {name: getattr(Value, name) for name in value.METHOD_NAMES}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 _TOKEN = re.compile(

@@ -7,7 +7,7 @@ from pathlib import Path
 from oracles import UNARY
 
 from autograd import Value, floatmath, no_grad, ops
-from autograd.value import VALUE_MATH
+from autograd.valuemath import VALUE_MATH
 from viz.expr import FUNCTIONS as PARSER_FUNCTIONS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

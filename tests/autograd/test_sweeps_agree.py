@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from oracles import build_dag, dags
 
 from autograd import detect_anomaly, topological_order
-from autograd.graph import reverse_sweep
+from autograd.chain import reverse_sweep
 
 
 @given(recipe=dags())

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value
 from nn import functional as F
 from nn.optim import Adam
 
@@ -33,48 +32,6 @@ def test_manual_seed_makes_models_reproducible_and_seed_still_wins(unseeded):
 def test_micrograd_initialisation_is_uniform_on_minus_one_one():
     weights = [w.data for w in nn.Neuron(1000, init="micrograd", seed=0).w]
     assert -1 <= min(weights) < -0.99 and 0.99 < max(weights) <= 1
-
-
-def test_nn_load_rebuilds_the_module_the_file_describes(tmp_path):
-    model = nn.MLP(2, [4, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
-    model.save(tmp_path / "m.json")
-    rebuilt = nn.load(tmp_path / "m.json")
-    assert rebuilt.describe() == model.describe()
-    assert rebuilt([0.5, -1.0]).data == model([0.5, -1.0]).data
-    neuron = nn.Neuron(3, activation="relu", seed=0)
-    neuron.save(tmp_path / "n.json")
-    assert nn.load(tmp_path / "n.json").state_dict() == neuron.state_dict()
-
-
-class Pair(nn.Module):
-    def __init__(self):
-        self.weights = {"scale": Value(2.0), "shift": Value(1.0)}
-        self.fixed = (Value(3.0),)
-
-    def __call__(self, x):
-        return self.weights["scale"] * x[0] + self.weights["shift"] + self.fixed[0]
-
-
-class Hidden(nn.Module):
-    def __init__(self):
-        self.kept = {Value(1.0)}  # a set: not a container nn looks into
-
-    def parameters(self):
-        return list(self.kept)
-
-
-def test_modules_with_dicts_and_tuples_save_and_odd_ones_are_refused(tmp_path):
-    pair = Pair()
-    assert [n for n, _ in pair.named_parameters()] == ["weights.scale", "weights.shift", "fixed.0"]
-    pair.save(tmp_path / "p.json")
-    other = Pair()
-    other.weights["scale"].data = 0.0
-    other.load(tmp_path / "p.json")
-    assert other.weights["scale"].data == 2.0
-    with pytest.raises(ValueError, match="cannot save Hidden: its parameters\\(\\) gives 1 Values"):
-        Hidden().save(tmp_path / "h.json")
-    with pytest.raises(ValueError, match="nn.load cannot rebuild"):
-        nn.load(tmp_path / "p.json")
 
 
 def test_fit_takes_metrics_lr_and_refuses_an_optimizer_class():

@@ -1,7 +1,5 @@
 """Modules: parameters, state dicts, JSON files, calling conventions, errors."""
 
-import json
-
 import numpy as np
 import pytest
 
@@ -115,29 +113,6 @@ def test_load_state_dict_says_what_is_missing_unexpected_or_not_a_number():
     assert "unexpected 1: layers.9.extra" in message
     assert "not a number: layers.1.neurons.0.b='zero'" in message
     assert model.state_dict() == before  # nothing was changed
-
-
-def test_save_and_load_round_trip_gives_identical_predictions(tmp_path):
-    model = nn.MLP(2, [5, 1], seed=3)
-    path = tmp_path / "model.json"
-    model.save(path)
-    assert json.loads(path.read_text())["format"] == "pathgrad-module"
-    other = nn.MLP(2, [5, 1], seed=99)
-    other.load(path)
-    X, _ = nn.data.make_moons(20, seed=0)
-    assert [other(x).data for x in X] == [model(x).data for x in X]
-
-
-def test_loading_another_architecture_fails_clearly(tmp_path):
-    path = tmp_path / "model.json"
-    nn.MLP(2, [5, 1], seed=3).save(path)
-    with pytest.raises(
-        ValueError, match=r"holds a MLP\(2, \[5, 1\].*does not fit this MLP\(2, \[4, 1\]"
-    ):
-        nn.MLP(2, [4, 1]).load(path)
-    path.write_text("not json")
-    with pytest.raises(ValueError, match="not a pathgrad model file"):
-        nn.MLP(2, [4, 1]).load(path)
 
 
 def test_bad_sizes_are_rejected():

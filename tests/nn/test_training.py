@@ -45,7 +45,7 @@ def test_training_leaves_the_cyclic_collector_on_and_as_the_caller_had_it():
 
     X, y = nn.data.make_xor()
     nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=loss, epochs=2, progress=False)
-    assert seen == [True, True] and gc.isenabled()  # tuned, not paused (tests/reliability)
+    assert seen == [True, True] and gc.isenabled()  # tuned, not paused (test_training_collector.py)
     gc.disable()
     try:
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)
