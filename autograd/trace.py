@@ -64,7 +64,13 @@ class Traced:
     """A tape: ``traced(*batch)`` gives the outputs of every sample (shape (n,), or (n, k) for a
     function returning k Values); ``traced.backward(*batch)`` also adds the parameters'
     gradients of the first output (mean or sum over the batch) to their ``.grad``, as
-    ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape."""
+    ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape.
+
+    Parameters as arrays (what ``nn.fit`` does): ``values=`` (an array, one number per
+    parameter given to ``trace``, in that order) is read instead of the parameters' ``.data``,
+    and ``backward(..., grads=array)`` adds the gradients to that array instead of ``.grad``.
+    Samples the engine computes (a guard differed) see those values: they are written to the
+    parameters' ``.data`` first."""
 
     def __init__(self, fn: Callable, tape: Tape, params: list[Value], several: bool) -> None:
         self.fn = fn  # what was traced: check() traces it again, the fallback runs it
@@ -77,22 +83,37 @@ class Traced:
         self.several = several  # fn returned a sequence of Values
         self._given = params  # every parameter: the fallback may reach ones the example did not
         self._param_values = [p for _, p in tape.params]
+        position = {id(p): i for i, p in enumerate(params)}
+        self._positions = np.array([position[id(p)] for p in self._param_values], dtype=np.intp)
         self._program: list | None = None
         self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
         self._warned: set[int] = set()
         self._pending: Any = None  # the first guard that differed, not yet warned about
 
     # --- replay -------------------------------------------------------------------------------
-    def __call__(self, *batch: Any) -> np.ndarray:
+    def __call__(self, *batch: Any, values: np.ndarray | None = None) -> np.ndarray:
         """The outputs for every sample of the batch: (n,), or (n, k) for k outputs."""
-        return self._replay(batch, backward=False, scale=0.0)
+        return self._replay(batch, False, 0.0, self._vector(values, "values"), None)
 
-    def backward(self, *batch: Any, reduction: str = "mean") -> np.ndarray:
-        """Replay forward and backward over the batch; add to each parameter's ``.grad`` the
-        mean (or sum) over the samples of d(first output)/d(parameter). Returns the outputs."""
+    def backward(self, *batch: Any, reduction: str = "mean", values: np.ndarray | None = None,
+                 grads: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+        """Replay forward and backward over the batch; add to each parameter's ``.grad`` (or to
+        ``grads``) the mean (or sum) over the samples of d(first output)/d(parameter). Returns
+        the outputs."""
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-        return self._replay(batch, backward=True, scale=-1.0 if reduction == "mean" else 1.0)
+        scale = -1.0 if reduction == "mean" else 1.0
+        values, grads = self._vector(values, "values"), self._vector(grads, "grads")
+        return self._replay(batch, True, scale, values, grads)
+
+    def _vector(self, array: Any, name: str) -> np.ndarray | None:
+        if array is None:
+            return None
+        n = len(self._given)
+        if not isinstance(array, np.ndarray) or array.dtype != np.float64 or array.shape != (n,):
+            raise TypeError(f"{name} must be a float64 array of shape ({n},), one number per "
+                            f"parameter given to trace, got {array!r:.80}")  # fmt: skip
+        return array
 
     @property
     def width(self) -> int:
@@ -106,7 +127,8 @@ class Traced:
         self.program()
         return max(1, BUFFER_BYTES // (16 * self._width))
 
-    def _replay(self, batch: tuple, backward: bool, scale: float) -> np.ndarray:
+    def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
+                grads: Any) -> np.ndarray:  # fmt: skip
         arrays, columns, n = self._columns(batch)
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
@@ -115,7 +137,7 @@ class Traced:
         for start in range(0, n, step):
             stop = min(n, start + step)
             v, adj = self._buffers(stop - start, backward)
-            pv = self._fill(v, [c[start:stop] for c in columns])
+            pv = self._fill(v, [c[start:stop] for c in columns], values)
             program = self.program()
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
                 for s in program:
@@ -128,14 +150,19 @@ class Traced:
                     adj = np.empty_like(v)
                 if backward and v.shape[1]:
                     totals += self._backward(v, adj, pv, program)
+        if bad and values is not None:  # the engine reads .data
+            deque(map(setattr, self._given, repeat("data"), values.tolist()), maxlen=0)
+        engine = self._fallback(arrays, bad, outputs, backward)
         if backward:
-            engine = self._fallback(arrays, bad, outputs, backward)
             scale = 1.0 / max(n, 1) if scale < 0 else scale
-            add_grads(self._param_values, totals * scale)
-            if bad:  # the samples the engine computed
-                add_grads(self._given, np.array(engine) * scale)
-        else:
-            self._fallback(arrays, bad, outputs, backward)
+            if grads is not None:
+                grads[self._positions] += totals * scale
+                if bad:
+                    grads += np.array(engine) * scale
+            else:
+                add_grads(self._param_values, totals * scale)
+                if bad:  # the samples the engine computed
+                    add_grads(self._given, np.array(engine) * scale)
         return outputs if self.several else outputs[:, 0]
 
     def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list) -> Any:
@@ -164,12 +191,15 @@ class Traced:
         self._kept = (values, adjoints)
         return values[:, :m], adjoints[:, :m]
 
-    def _fill(self, v: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
-        """The leaves' rows; returns the parameters' current values (read now)."""
+    def _fill(self, v: np.ndarray, columns: list[np.ndarray], values: Any) -> np.ndarray:
+        """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
         for row, column in zip(self._in_rows, columns, strict=True):
             if row >= 0:  # an input the function did not use has no row
                 v[row] = column
-        pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
+        if values is not None:
+            pv = values[self._positions]
+        else:
+            pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
         if len(self._param_rows):
             v[self._param_rows] = pv[self._param_has_row][:, None]
         for row, c in self._const_rows:
