@@ -35,7 +35,7 @@ import numpy as np
 from . import program as programs
 from .recorder import TAPE
 from .switches import enable_grad
-from .tape import Tape, record
+from .tape import Tape, listing, record, signature
 from .value import Value
 
 BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
@@ -84,7 +84,9 @@ class Traced:
         self._given = params  # every parameter: the fallback may reach ones the example did not
         self._param_values = [p for _, p in tape.params]
         position = {id(p): i for i, p in enumerate(params)}
-        self._positions = np.array([position[id(p)] for p in self._param_values], dtype=np.intp)
+        positions = np.array([position[id(p)] for p in self._param_values], dtype=np.intp)
+        whole = len(positions) == len(params) and (positions == np.arange(len(params))).all()
+        self._positions: Any = slice(None) if whole else positions  # a slice does not copy
         self._program: list | None = None
         self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
         self._warned: set[int] = set()
@@ -129,7 +131,7 @@ class Traced:
 
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
                 grads: Any) -> np.ndarray:  # fmt: skip
-        arrays, columns, n = self._columns(batch)
+        arrays, n = self._columns(batch)
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
         bad: list[np.ndarray] = []
@@ -137,7 +139,7 @@ class Traced:
         for start in range(0, n, step):
             stop = min(n, start + step)
             v, adj = self._buffers(stop - start, backward)
-            pv = self._fill(v, [c[start:stop] for c in columns], values)
+            pv = self._fill(v, [a[start:stop] for a in arrays], values)
             program = self.program()
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
                 for s in program:
@@ -191,11 +193,11 @@ class Traced:
         self._kept = (values, adjoints)
         return values[:, :m], adjoints[:, :m]
 
-    def _fill(self, v: np.ndarray, columns: list[np.ndarray], values: Any) -> np.ndarray:
+    def _fill(self, v: np.ndarray, arrays: list[np.ndarray], values: Any) -> np.ndarray:
         """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
-        for row, column in zip(self._in_rows, columns, strict=True):
-            if row >= 0:  # an input the function did not use has no row
-                v[row] = column
+        for (rows, used), array in zip(self._arg_rows, arrays, strict=True):
+            if len(rows):  # an input the function did not use has no row
+                v[rows] = array if array.ndim == 1 else array[:, used].T
         if values is not None:
             pv = values[self._positions]
         else:
@@ -261,12 +263,11 @@ class Traced:
                 p.grad = g
         return sums
 
-    def _columns(self, batch: tuple) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    def _columns(self, batch: tuple) -> tuple[list[np.ndarray], int]:
         if len(batch) != len(self.shapes):
             raise TypeError(f"the traced function takes {len(self.shapes)} argument(s), "
                             f"got {len(batch)}")  # fmt: skip
         arrays: list[np.ndarray] = []
-        columns: list[np.ndarray] = []
         n = None
         for i, (arg, shape) in enumerate(zip(batch, self.shapes, strict=True)):
             array = np.asarray(arg, dtype=float)
@@ -281,8 +282,7 @@ class Traced:
                 raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
             n = len(array)
             arrays.append(array)
-            columns.extend([array] if shape is None else list(array.T))
-        return arrays, columns, 1 if n is None else n
+        return arrays, 1 if n is None else n
 
     def program(self) -> list:
         """The replay's steps (``autograd.program``), made once from the tape."""
@@ -290,7 +290,12 @@ class Traced:
             t = self.tape
             self._program, rows, self._width = programs.build(t)
             self._rows = rows
-            self._in_rows = [int(rows[s]) if s >= 0 else -1 for s in t.inputs.tolist()]
+            in_rows = np.array([rows[s] if s >= 0 else -1 for s in t.inputs.tolist()], np.intp)
+            self._arg_rows = []  # per argument: its used inputs' rows, and their columns
+            for shape in t.shapes:
+                these, in_rows = np.split(in_rows, [1 if shape is None else shape])
+                used = np.flatnonzero(these >= 0)
+                self._arg_rows.append((these[used], used))
             self._out_rows = rows[t.outputs]
             param_rows = rows[[s for s, _ in t.params]].astype(np.intp)
             self._param_has_row = param_rows >= 0  # read as a row by some step (not a layer)
@@ -322,37 +327,10 @@ class Traced:
     def signature(self) -> tuple:
         """What makes two tapes the same: operations, slots, constants, which input and which
         parameter feeds which slot, the stopped gradients and the guards' decisions."""
-        t = self.tape
-        ops_named = tuple(t.op_table[int(i)].name for i in t.op_index)
-        consts = tuple(float(t.const_table[c]) if c >= 0 else None for c in t.const.tolist())
-        guards = tuple((g.kind, a, b, c, g.outcome if g.kind != "read" else None)
-                       for g, a, b, c in t.guards)  # fmt: skip
-        return (ops_named, t.a.tolist(), t.b.tolist(), consts, t.shapes, t.inputs.tolist(),
-                tuple((s, id(p)) for s, p in t.params), tuple(t.constants), tuple(t.outputs),
-                tuple(sorted(t.stops)), guards)  # fmt: skip
+        return signature(self.tape)
 
     def __repr__(self) -> str:
-        t = self.tape
-        names = {int(s): f"x{i}" for i, s in enumerate(t.inputs) if s >= 0}
-        names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(t.params)})
-        lines = [f"Traced: {len(self)} operations on {len(t.inputs)} inputs and "
-                 f"{len(t.params)} parameters"]  # fmt: skip
-        lines += [f"  t{s} = {names[s]}" for s in sorted(names)]
-        lines += [f"  t{s} = {c:g}" for s, c in t.constants]
-        for k in range(len(self)):
-            op, a, b, c = t.row(k)
-            args = {"x": f"t{a}", "a": f"t{a}", "b": f"t{b}"}
-            if c is not None:
-                args["c"] = f"{c:g}"
-            stop = "  (gradient stopped)" if t.first + k in t.stops else ""
-            lines.append(f"  t{t.first + k} = {op.template.format(**args)}{stop}")
-        for g, a, b, c in t.guards:
-            if g.kind == "read":
-                test = f"t{a} == {g.outcome!r}"
-            else:
-                test = f"(t{a} {g.kind} {f't{b}' if b >= 0 else f'{c:g}'}) is {g.outcome}"
-            lines.append(f"  guard {test}: {g.describe()}")
-        return "\n".join(lines)
+        return listing(self.tape)
 
 
 def trace(

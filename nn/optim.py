@@ -143,14 +143,11 @@ class SGD(Optimizer):
 
     def _step_arrays(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:
         self.steps += 1
-        if self.weight_decay:
+        if self.momentum or self.weight_decay:  # as _update: g + 0·w is g only for finite w
             g = g + self.weight_decay * w
         if self.momentum:
             buf = state["momentum_buffer"]
-            if buf is None:
-                buf = g.copy()
-            else:
-                buf = self.momentum * buf + (1 - self.dampening) * g
+            buf = g.copy() if buf is None else self.momentum * buf + (1 - self.dampening) * g
             state["momentum_buffer"] = buf
             g = g + self.momentum * buf if self.nesterov else buf
         w -= self.lr * g

@@ -151,7 +151,7 @@ def fit(
                 if accuracy_of:
                     history.accuracy.append(float(np.mean(correct)))
                 if validation is not None:
-                    val_loss, val_acc = steps.scores(*validation, accuracy_of)
+                    val_loss, val_acc = steps.scores(validation, accuracy_of)
                     history.val_loss.append(val_loss)
                     if val_acc is not None:
                         history.val_accuracy.append(val_acc)
@@ -196,8 +196,10 @@ class _Steps:
         self.optimizer.step()
         return result
 
-    def scores(self, X, y, accuracy_of) -> tuple:
+    def scores(self, data: tuple, accuracy_of) -> tuple:
+        """(loss, accuracy or None) on the (X, y) pair ``data``, with the steps taken so far."""
         values = None if self.vector is None else self.vector.values()
+        X, y = data
         return _scores(self.model, X, y, self.loss, accuracy_of, self.traced, values)
 
     def sync(self) -> None:
@@ -205,7 +207,7 @@ class _Steps:
             self.vector.sync()
 
 
-def _checked(model: Module, X, y, validation, epochs, batch_size) -> tuple:
+def _checked(model: Module, X, y, validation: Any, epochs: Any, batch_size: Any) -> tuple:
     """fit's data and counts, checked: (X, y, validation, epochs, batch_size)."""
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -213,7 +215,8 @@ def _checked(model: Module, X, y, validation, epochs, batch_size) -> tuple:
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise ValueError("validation must be an (X_val, y_val) pair")
-        validation = _check_data(model, *validation, "X_val", "y_val")
+        X_val, y_val = validation
+        validation = _check_data(model, X_val, y_val, "X_val", "y_val")
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     if batch_size is not None and (
