@@ -52,6 +52,13 @@ def add_grads(params: list[Value], totals: np.ndarray) -> None:
     deque(map(setattr, params, repeat("grad"), grads.tolist()), maxlen=0)
 
 
+def _total(terms: list[Value]) -> Value:
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
 class TraceMismatchError(ValueError):
     """Two samples gave different tapes: the function's structure depends on its data."""
 
@@ -95,18 +102,21 @@ class Traced:
     # --- replay -------------------------------------------------------------------------------
     def __call__(self, *batch: Any, values: np.ndarray | None = None) -> np.ndarray:
         """The outputs for every sample of the batch: (n,), or (n, k) for k outputs."""
-        return self._replay(batch, False, 0.0, self._vector(values, "values"), None)
+        return self._replay(batch, False, 0.0, self._vector(values, "values"), None, None)
 
     def backward(self, *batch: Any, reduction: str = "mean", values: np.ndarray | None = None,
-                 grads: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                 grads: np.ndarray | None = None, seed: Callable | None = None) -> np.ndarray:  # fmt: skip
         """Replay forward and backward over the batch; add to each parameter's ``.grad`` (or to
         ``grads``) the mean (or sum) over the samples of d(first output)/d(parameter). Returns
-        the outputs."""
+        the outputs. ``seed(samples, outputs)``: instead of the first output, differentiate
+        Σ_k seed_k · output_k, with the seeds it returns (shape (m, k)) for those samples (an
+        index array) and their outputs (m, k): a vector-Jacobian product, as a loss computed
+        from the outputs outside the tape needs."""
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
         scale = -1.0 if reduction == "mean" else 1.0
         values, grads = self._vector(values, "values"), self._vector(grads, "grads")
-        return self._replay(batch, True, scale, values, grads)
+        return self._replay(batch, True, scale, values, grads, seed)
 
     def _vector(self, array: Any, name: str) -> np.ndarray | None:
         if array is None:
@@ -130,7 +140,7 @@ class Traced:
         return max(1, BUFFER_BYTES // (16 * self._width))
 
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
-                grads: Any) -> np.ndarray:  # fmt: skip
+                grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
         arrays, n = self._columns(batch)
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
@@ -146,15 +156,18 @@ class Traced:
                     s.forward(v, pv)
                 good = self._guards(v)
                 outputs[start:stop] = v[self._out_rows].T
+                samples: Any = slice(start, stop)
                 if good is not None:
                     bad.append(start + np.flatnonzero(~good))
+                    samples = start + np.flatnonzero(good)
                     v = v[:, good]
                     adj = np.empty_like(v)
                 if backward and v.shape[1]:
-                    totals += self._backward(v, adj, pv, program)
+                    seeds = None if seed is None else self._seeds(seed, samples, outputs)
+                    totals += self._backward(v, adj, pv, program, seeds)
         if bad and values is not None:  # the engine reads .data
             deque(map(setattr, self._given, repeat("data"), values.tolist()), maxlen=0)
-        engine = self._fallback(arrays, bad, outputs, backward)
+        engine = self._fallback(arrays, bad, outputs, backward, seed)
         if backward:
             scale = 1.0 / max(n, 1) if scale < 0 else scale
             if grads is not None:
@@ -167,12 +180,21 @@ class Traced:
                     add_grads(self._given, np.array(engine) * scale)
         return outputs if self.several else outputs[:, 0]
 
-    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list) -> Any:
-        """The parameters' gradients of the first output, summed over the columns of ``v``;
-        again with the zero-derivative convention when they come out non-finite."""
+    def _seeds(self, seed: Callable, samples: Any, outputs: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(outputs))[samples]
+        return np.asarray(seed(rows, outputs[samples]), dtype=float).reshape(len(rows), -1).T
+
+    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list,
+                  seeds: np.ndarray | None) -> Any:  # fmt: skip
+        """The parameters' gradients of the first output (or the outputs times ``seeds``),
+        summed over the columns of ``v``; again with the zero-derivative convention when they
+        come out non-finite."""
         for careful in (False, True):
             adj[...] = 0.0
-            adj[self._out_rows[0]] = 1.0
+            if seeds is None:
+                adj[self._out_rows[0]] = 1.0
+            else:
+                np.add.at(adj, self._out_rows, seeds)
             wg = np.zeros(len(self.params))
             for s in reversed(program):
                 if s.differentiated:
@@ -227,7 +249,8 @@ class Traced:
                 good = holds if good is None else good & holds
         return good
 
-    def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool) -> list:
+    def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool,
+                  seed: Any) -> list:  # fmt: skip
         """The scalar engine on the samples where a guard differed: their outputs, and the sum
         of their gradients for every parameter given to ``trace``."""
         rows = np.concatenate(bad) if bad else np.empty(0, dtype=np.intp)
@@ -255,7 +278,10 @@ class Traced:
                     result = self.fn(*args)
                     outs = list(result) if self.several else [result]
                     outputs[r] = [o.data for o in outs]
-                    if backward:
+                    if backward and seed is not None:
+                        seeds = seed(np.array([r]), outputs[r : r + 1])[0]
+                        _total([o * float(s) for o, s in zip(outs, seeds, strict=True)]).backward()
+                    elif backward:
                         outs[0].backward()
             sums = [p.grad for p in self._given]
         finally:
