@@ -172,3 +172,25 @@ def listing(t: Tape) -> str:
             test = f"(t{a} {g.kind} {f't{b}' if b >= 0 else f'{c:g}'}) is {g.outcome}"
         lines.append(f"  guard {test}: {g.describe()}")
     return "\n".join(lines)
+
+
+def batch_arrays(batch: tuple, shapes: tuple) -> tuple[list[np.ndarray], int]:
+    """A replay's arguments as float arrays, checked against the tape's ``shapes``: (arrays,
+    number of samples)."""
+    if len(batch) != len(shapes):
+        raise TypeError(f"the traced function takes {len(shapes)} argument(s), got {len(batch)}")
+    arrays: list[np.ndarray] = []
+    n = None
+    for i, (arg, shape) in enumerate(zip(batch, shapes, strict=True)):
+        array = np.asarray(arg, dtype=float)
+        want = 1 if shape is None else 2
+        if array.ndim != want or (shape is not None and array.shape[1] != shape):
+            expected = "(n,)" if shape is None else f"(n, {shape})"
+            raise ValueError(
+                f"argument {i} must have shape {expected} (one row per sample), got {array.shape}"
+            )
+        if n is not None and len(array) != n:
+            raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
+        n = len(array)
+        arrays.append(array)
+    return arrays, 1 if n is None else n

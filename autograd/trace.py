@@ -35,7 +35,7 @@ import numpy as np
 from . import program as programs
 from .recorder import TAPE
 from .switches import enable_grad
-from .tape import Tape, listing, record, signature
+from .tape import Tape, batch_arrays, listing, record, signature
 from .value import Value
 
 BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
@@ -50,13 +50,6 @@ def add_grads(params: list[Value], totals: np.ndarray) -> None:
     on MLP(64, [32, 10])'s 2,410 parameters the loop took longer than the replay itself."""
     grads = np.fromiter(map(_GRAD, params), float, len(params)) + totals
     deque(map(setattr, params, repeat("grad"), grads.tolist()), maxlen=0)
-
-
-def _total(terms: list[Value]) -> Value:
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total
 
 
 class TraceMismatchError(ValueError):
@@ -105,7 +98,8 @@ class Traced:
         return self._replay(batch, False, 0.0, self._vector(values, "values"), None, None)
 
     def backward(self, *batch: Any, reduction: str = "mean", values: np.ndarray | None = None,
-                 grads: np.ndarray | None = None, seed: Callable | None = None) -> np.ndarray:  # fmt: skip
+                 grads: np.ndarray | None = None,
+                 seed: Callable | None = None) -> np.ndarray:  # fmt: skip
         """Replay forward and backward over the batch; add to each parameter's ``.grad`` (or to
         ``grads``) the mean (or sum) over the samples of d(first output)/d(parameter). Returns
         the outputs. ``seed(samples, outputs)``: instead of the first output, differentiate
@@ -141,7 +135,7 @@ class Traced:
 
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
                 grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
-        arrays, n = self._columns(batch)
+        arrays, n = batch_arrays(batch, self.shapes)
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
         bad: list[np.ndarray] = []
@@ -280,7 +274,8 @@ class Traced:
                     outputs[r] = [o.data for o in outs]
                     if backward and seed is not None:
                         seeds = seed(np.array([r]), outputs[r : r + 1])[0]
-                        _total([o * float(s) for o, s in zip(outs, seeds, strict=True)]).backward()
+                        terms = [o * float(s) for o, s in zip(outs, seeds, strict=True)]
+                        sum(terms[1:], terms[0]).backward()
                     elif backward:
                         outs[0].backward()
             sums = [p.grad for p in self._given]
@@ -288,27 +283,6 @@ class Traced:
             for p, g in zip(self._given, saved, strict=True):
                 p.grad = g
         return sums
-
-    def _columns(self, batch: tuple) -> tuple[list[np.ndarray], int]:
-        if len(batch) != len(self.shapes):
-            raise TypeError(f"the traced function takes {len(self.shapes)} argument(s), "
-                            f"got {len(batch)}")  # fmt: skip
-        arrays: list[np.ndarray] = []
-        n = None
-        for i, (arg, shape) in enumerate(zip(batch, self.shapes, strict=True)):
-            array = np.asarray(arg, dtype=float)
-            want = 1 if shape is None else 2
-            if array.ndim != want or (shape is not None and array.shape[1] != shape):
-                expected = "(n,)" if shape is None else f"(n, {shape})"
-                raise ValueError(
-                    f"argument {i} must have shape {expected} (one row per sample), "
-                    f"got {array.shape}"
-                )
-            if n is not None and len(array) != n:
-                raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
-            n = len(array)
-            arrays.append(array)
-        return arrays, 1 if n is None else n
 
     def program(self) -> list:
         """The replay's steps (``autograd.program``), made once from the tape."""

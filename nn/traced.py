@@ -126,8 +126,11 @@ class TracedModel:
         assert self.loss_tape is not None
         if self.fused:
             q = self.targets(yb)
-            replay = self.loss_tape.backward(Xb, values=values, grads=grads,
-                                             seed=lambda rows, z: cross_entropy(z, q[rows])[1])  # fmt: skip
+
+            def seed(rows: np.ndarray, z: np.ndarray) -> np.ndarray:  # d loss / d logits
+                return cross_entropy(z, q[rows])[1]
+
+            replay = self.loss_tape.backward(Xb, values=values, grads=grads, seed=seed)
         else:
             replay = self.loss_tape.backward(Xb, self.targets(yb), values=values, grads=grads)
         if self.penalty is not None:
