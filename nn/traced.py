@@ -125,17 +125,20 @@ class TracedModel:
         (mean loss, the model's outputs)."""
         assert self.loss_tape is not None
         if self.fused:
-            q = self.targets(yb)
+            q, losses = self.targets(yb), np.empty(len(Xb))
 
             def seed(rows: np.ndarray, z: np.ndarray) -> np.ndarray:  # d loss / d logits
-                return cross_entropy(z, q[rows])[1]
+                losses[rows], grad = cross_entropy(z, q[rows])  # each sample once
+                return grad
 
             replay = self.loss_tape.backward(Xb, values=values, grads=grads, seed=seed)
+            result = float(np.mean(losses)), replay
         else:
             replay = self.loss_tape.backward(Xb, self.targets(yb), values=values, grads=grads)
+            result = float(np.mean(replay[:, 0])), self._outputs(replay)
         if self.penalty is not None:
             self.penalty.backward(reduction="sum", values=values, grads=grads)
-        return self._loss_and_outputs(replay, yb)
+        return result
 
     def evaluate(self, X: np.ndarray, y: np.ndarray,
                  values: np.ndarray | None = None) -> tuple[float, np.ndarray]:  # fmt: skip
