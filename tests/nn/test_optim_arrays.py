@@ -165,3 +165,29 @@ def test_a_traced_fit_steps_nn_optimizers_on_arrays_not_per_value(kind, monkeypa
     monkeypatch.setattr(kind, "zero_grad", per_value)
     model, optimizer, _ = train(kind, {"lr": 0.01}, True, epochs=1)
     assert optimizer.steps == 5
+
+
+def test_an_optimizer_holding_more_than_the_model_steps_the_rest_as_the_engine_does():
+    from autograd import Value
+
+    runs = []
+    for trace in (True, False):
+        X, y = data()
+        model, extra = nn.MLP(2, [6, 3], seed=1), Value(2.0)
+        optimizer = AdamW([extra, *model.parameters()], lr=0.01, weight_decay=0.1)
+        nn.fit(model, X, y, loss=F.cross_entropy, optimizer=optimizer, epochs=2, batch_size=8,
+               seed=0, progress=False, trace=trace)  # fmt: skip
+        runs.append((leaves(model, optimizer), extra.data, extra.grad))
+    assert_same(runs[0][0], runs[1][0])
+    assert runs[0][1:] == pytest.approx(runs[1][1:], rel=1e-12) and runs[0][1] < 2.0
+
+
+def test_an_optimizer_state_held_by_some_parameters_only_is_said_and_kept_per_value():
+    X, y = data()
+    model = nn.MLP(2, [6, 3], seed=1)
+    optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    optimizer.state[0]["momentum_buffer"] = 0.5  # one parameter's buffer, set by hand
+    with pytest.warns(TraceFallbackWarning, match="only some parameters have the optimizer"):
+        nn.fit(model, X, y, loss=F.cross_entropy, optimizer=optimizer, epochs=1, batch_size=8,
+               seed=0, progress=False, trace=True)  # fmt: skip
+    assert all("momentum_buffer" in s for s in optimizer.state)
