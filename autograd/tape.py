@@ -137,3 +137,60 @@ def _topological_order(roots: list) -> list:
 
 
 _REPLAYABLE = {op for op in vars(ops).values() if isinstance(op, ops.Op)}
+
+
+def signature(t: Tape) -> tuple:
+    """What makes two tapes the same (``Traced.signature``)."""
+    ops_named = tuple(t.op_table[int(i)].name for i in t.op_index)
+    consts = tuple(float(t.const_table[c]) if c >= 0 else None for c in t.const.tolist())
+    guards = tuple((g.kind, a, b, c, g.outcome if g.kind != "read" else None)
+                   for g, a, b, c in t.guards)  # fmt: skip
+    return (ops_named, t.a.tolist(), t.b.tolist(), consts, t.shapes, t.inputs.tolist(),
+            tuple((s, id(p)) for s, p in t.params), tuple(t.constants), tuple(t.outputs),
+            tuple(sorted(t.stops)), guards)  # fmt: skip
+
+
+def listing(t: Tape) -> str:
+    """The tape as text, one slot a line, then its guards (``print(traced)``)."""
+    names = {int(s): f"x{i}" for i, s in enumerate(t.inputs) if s >= 0}
+    names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(t.params)})
+    lines = [f"Traced: {len(t.a)} operations on {len(t.inputs)} inputs and "
+             f"{len(t.params)} parameters"]  # fmt: skip
+    lines += [f"  t{s} = {names[s]}" for s in sorted(names)]
+    lines += [f"  t{s} = {c:g}" for s, c in t.constants]
+    for k in range(len(t.a)):
+        op, a, b, c = t.row(k)
+        args = {"x": f"t{a}", "a": f"t{a}", "b": f"t{b}"}
+        if c is not None:
+            args["c"] = f"{c:g}"
+        stop = "  (gradient stopped)" if t.first + k in t.stops else ""
+        lines.append(f"  t{t.first + k} = {op.template.format(**args)}{stop}")
+    for g, a, b, c in t.guards:
+        if g.kind == "read":
+            test = f"t{a} == {g.outcome!r}"
+        else:
+            test = f"(t{a} {g.kind} {f't{b}' if b >= 0 else f'{c:g}'}) is {g.outcome}"
+        lines.append(f"  guard {test}: {g.describe()}")
+    return "\n".join(lines)
+
+
+def batch_arrays(batch: tuple, shapes: tuple) -> tuple[list[np.ndarray], int]:
+    """A replay's arguments as float arrays, checked against the tape's ``shapes``: (arrays,
+    number of samples)."""
+    if len(batch) != len(shapes):
+        raise TypeError(f"the traced function takes {len(shapes)} argument(s), got {len(batch)}")
+    arrays: list[np.ndarray] = []
+    n = None
+    for i, (arg, shape) in enumerate(zip(batch, shapes, strict=True)):
+        array = np.asarray(arg, dtype=float)
+        want = 1 if shape is None else 2
+        if array.ndim != want or (shape is not None and array.shape[1] != shape):
+            expected = "(n,)" if shape is None else f"(n, {shape})"
+            raise ValueError(
+                f"argument {i} must have shape {expected} (one row per sample), got {array.shape}"
+            )
+        if n is not None and len(array) != n:
+            raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
+        n = len(array)
+        arrays.append(array)
+    return arrays, 1 if n is None else n

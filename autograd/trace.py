@@ -35,7 +35,7 @@ import numpy as np
 from . import program as programs
 from .recorder import TAPE
 from .switches import enable_grad
-from .tape import Tape, record
+from .tape import Tape, batch_arrays, listing, record, signature
 from .value import Value
 
 BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
@@ -64,7 +64,13 @@ class Traced:
     """A tape: ``traced(*batch)`` gives the outputs of every sample (shape (n,), or (n, k) for a
     function returning k Values); ``traced.backward(*batch)`` also adds the parameters'
     gradients of the first output (mean or sum over the batch) to their ``.grad``, as
-    ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape."""
+    ``loss.backward()`` on the batch's mean loss would. ``print(traced)`` lists the tape.
+
+    Parameters as arrays (what ``nn.fit`` does): ``values=`` (an array, one number per
+    parameter given to ``trace``, in that order) is read instead of the parameters' ``.data``,
+    and ``backward(..., grads=array)`` adds the gradients to that array instead of ``.grad``.
+    Samples the engine computes (a guard differed) see those values: they are written to the
+    parameters' ``.data`` first."""
 
     def __init__(self, fn: Callable, tape: Tape, params: list[Value], several: bool) -> None:
         self.fn = fn  # what was traced: check() traces it again, the fallback runs it
@@ -77,22 +83,43 @@ class Traced:
         self.several = several  # fn returned a sequence of Values
         self._given = params  # every parameter: the fallback may reach ones the example did not
         self._param_values = [p for _, p in tape.params]
+        position = {id(p): i for i, p in enumerate(params)}
+        positions = np.array([position[id(p)] for p in self._param_values], dtype=np.intp)
+        whole = len(positions) == len(params) and (positions == np.arange(len(params))).all()
+        self._positions: Any = slice(None) if whole else positions  # a slice does not copy
         self._program: list | None = None
         self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
         self._warned: set[int] = set()
         self._pending: Any = None  # the first guard that differed, not yet warned about
 
     # --- replay -------------------------------------------------------------------------------
-    def __call__(self, *batch: Any) -> np.ndarray:
+    def __call__(self, *batch: Any, values: np.ndarray | None = None) -> np.ndarray:
         """The outputs for every sample of the batch: (n,), or (n, k) for k outputs."""
-        return self._replay(batch, backward=False, scale=0.0)
+        return self._replay(batch, False, 0.0, self._vector(values, "values"), None, None)
 
-    def backward(self, *batch: Any, reduction: str = "mean") -> np.ndarray:
-        """Replay forward and backward over the batch; add to each parameter's ``.grad`` the
-        mean (or sum) over the samples of d(first output)/d(parameter). Returns the outputs."""
+    def backward(self, *batch: Any, reduction: str = "mean", values: np.ndarray | None = None,
+                 grads: np.ndarray | None = None,
+                 seed: Callable | None = None) -> np.ndarray:  # fmt: skip
+        """Replay forward and backward over the batch; add to each parameter's ``.grad`` (or to
+        ``grads``) the mean (or sum) over the samples of d(first output)/d(parameter). Returns
+        the outputs. ``seed(samples, outputs)``: instead of the first output, differentiate
+        Σ_k seed_k · output_k, with the seeds it returns (shape (m, k)) for those samples (an
+        index array) and their outputs (m, k): a vector-Jacobian product, as a loss computed
+        from the outputs outside the tape needs."""
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-        return self._replay(batch, backward=True, scale=-1.0 if reduction == "mean" else 1.0)
+        scale = -1.0 if reduction == "mean" else 1.0
+        values, grads = self._vector(values, "values"), self._vector(grads, "grads")
+        return self._replay(batch, True, scale, values, grads, seed)
+
+    def _vector(self, array: Any, name: str) -> np.ndarray | None:
+        if array is None:
+            return None
+        n = len(self._given)
+        if not isinstance(array, np.ndarray) or array.dtype != np.float64 or array.shape != (n,):
+            raise TypeError(f"{name} must be a float64 array of shape ({n},), one number per "
+                            f"parameter given to trace, got {array!r:.80}")  # fmt: skip
+        return array
 
     @property
     def width(self) -> int:
@@ -106,8 +133,9 @@ class Traced:
         self.program()
         return max(1, BUFFER_BYTES // (16 * self._width))
 
-    def _replay(self, batch: tuple, backward: bool, scale: float) -> np.ndarray:
-        arrays, columns, n = self._columns(batch)
+    def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
+                grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
+        arrays, n = batch_arrays(batch, self.shapes)
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
         bad: list[np.ndarray] = []
@@ -115,35 +143,52 @@ class Traced:
         for start in range(0, n, step):
             stop = min(n, start + step)
             v, adj = self._buffers(stop - start, backward)
-            pv = self._fill(v, [c[start:stop] for c in columns])
+            pv = self._fill(v, [a[start:stop] for a in arrays], values)
             program = self.program()
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
                 for s in program:
                     s.forward(v, pv)
                 good = self._guards(v)
                 outputs[start:stop] = v[self._out_rows].T
+                samples: Any = slice(start, stop)
                 if good is not None:
                     bad.append(start + np.flatnonzero(~good))
+                    samples = start + np.flatnonzero(good)
                     v = v[:, good]
                     adj = np.empty_like(v)
                 if backward and v.shape[1]:
-                    totals += self._backward(v, adj, pv, program)
+                    seeds = None if seed is None else self._seeds(seed, samples, outputs)
+                    totals += self._backward(v, adj, pv, program, seeds)
+        if bad and values is not None:  # the engine reads .data
+            deque(map(setattr, self._given, repeat("data"), values.tolist()), maxlen=0)
+        engine = self._fallback(arrays, bad, outputs, backward, seed)
         if backward:
-            engine = self._fallback(arrays, bad, outputs, backward)
             scale = 1.0 / max(n, 1) if scale < 0 else scale
-            add_grads(self._param_values, totals * scale)
-            if bad:  # the samples the engine computed
-                add_grads(self._given, np.array(engine) * scale)
-        else:
-            self._fallback(arrays, bad, outputs, backward)
+            if grads is not None:
+                grads[self._positions] += totals * scale
+                if bad:
+                    grads += np.array(engine) * scale
+            else:
+                add_grads(self._param_values, totals * scale)
+                if bad:  # the samples the engine computed
+                    add_grads(self._given, np.array(engine) * scale)
         return outputs if self.several else outputs[:, 0]
 
-    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list) -> Any:
-        """The parameters' gradients of the first output, summed over the columns of ``v``;
-        again with the zero-derivative convention when they come out non-finite."""
+    def _seeds(self, seed: Callable, samples: Any, outputs: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(outputs))[samples]
+        return np.asarray(seed(rows, outputs[samples]), dtype=float).reshape(len(rows), -1).T
+
+    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list,
+                  seeds: np.ndarray | None) -> Any:  # fmt: skip
+        """The parameters' gradients of the first output (or the outputs times ``seeds``),
+        summed over the columns of ``v``; again with the zero-derivative convention when they
+        come out non-finite."""
         for careful in (False, True):
             adj[...] = 0.0
-            adj[self._out_rows[0]] = 1.0
+            if seeds is None:
+                adj[self._out_rows[0]] = 1.0
+            else:
+                np.add.at(adj, self._out_rows, seeds)
             wg = np.zeros(len(self.params))
             for s in reversed(program):
                 if s.differentiated:
@@ -164,12 +209,15 @@ class Traced:
         self._kept = (values, adjoints)
         return values[:, :m], adjoints[:, :m]
 
-    def _fill(self, v: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
-        """The leaves' rows; returns the parameters' current values (read now)."""
-        for row, column in zip(self._in_rows, columns, strict=True):
-            if row >= 0:  # an input the function did not use has no row
-                v[row] = column
-        pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
+    def _fill(self, v: np.ndarray, arrays: list[np.ndarray], values: Any) -> np.ndarray:
+        """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
+        for (rows, used), array in zip(self._arg_rows, arrays, strict=True):
+            if len(rows):  # an input the function did not use has no row
+                v[rows] = array if array.ndim == 1 else array[:, used].T
+        if values is not None:
+            pv = values[self._positions]
+        else:
+            pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
         if len(self._param_rows):
             v[self._param_rows] = pv[self._param_has_row][:, None]
         for row, c in self._const_rows:
@@ -195,7 +243,8 @@ class Traced:
                 good = holds if good is None else good & holds
         return good
 
-    def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool) -> list:
+    def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool,
+                  seed: Any) -> list:  # fmt: skip
         """The scalar engine on the samples where a guard differed: their outputs, and the sum
         of their gradients for every parameter given to ``trace``."""
         rows = np.concatenate(bad) if bad else np.empty(0, dtype=np.intp)
@@ -223,7 +272,11 @@ class Traced:
                     result = self.fn(*args)
                     outs = list(result) if self.several else [result]
                     outputs[r] = [o.data for o in outs]
-                    if backward:
+                    if backward and seed is not None:
+                        seeds = seed(np.array([r]), outputs[r : r + 1])[0]
+                        terms = [o * float(s) for o, s in zip(outs, seeds, strict=True)]
+                        sum(terms[1:], terms[0]).backward()
+                    elif backward:
                         outs[0].backward()
             sums = [p.grad for p in self._given]
         finally:
@@ -231,36 +284,18 @@ class Traced:
                 p.grad = g
         return sums
 
-    def _columns(self, batch: tuple) -> tuple[list[np.ndarray], list[np.ndarray], int]:
-        if len(batch) != len(self.shapes):
-            raise TypeError(f"the traced function takes {len(self.shapes)} argument(s), "
-                            f"got {len(batch)}")  # fmt: skip
-        arrays: list[np.ndarray] = []
-        columns: list[np.ndarray] = []
-        n = None
-        for i, (arg, shape) in enumerate(zip(batch, self.shapes, strict=True)):
-            array = np.asarray(arg, dtype=float)
-            want = 1 if shape is None else 2
-            if array.ndim != want or (shape is not None and array.shape[1] != shape):
-                expected = "(n,)" if shape is None else f"(n, {shape})"
-                raise ValueError(
-                    f"argument {i} must have shape {expected} (one row per sample), "
-                    f"got {array.shape}"
-                )
-            if n is not None and len(array) != n:
-                raise ValueError(f"argument {i} has {len(array)} samples, argument 0 has {n}")
-            n = len(array)
-            arrays.append(array)
-            columns.extend([array] if shape is None else list(array.T))
-        return arrays, columns, 1 if n is None else n
-
     def program(self) -> list:
         """The replay's steps (``autograd.program``), made once from the tape."""
         if self._program is None:
             t = self.tape
             self._program, rows, self._width = programs.build(t)
             self._rows = rows
-            self._in_rows = [int(rows[s]) if s >= 0 else -1 for s in t.inputs.tolist()]
+            in_rows = np.array([rows[s] if s >= 0 else -1 for s in t.inputs.tolist()], np.intp)
+            self._arg_rows = []  # per argument: its used inputs' rows, and their columns
+            for shape in t.shapes:
+                these, in_rows = np.split(in_rows, [1 if shape is None else shape])
+                used = np.flatnonzero(these >= 0)
+                self._arg_rows.append((these[used], used))
             self._out_rows = rows[t.outputs]
             param_rows = rows[[s for s, _ in t.params]].astype(np.intp)
             self._param_has_row = param_rows >= 0  # read as a row by some step (not a layer)
@@ -292,37 +327,10 @@ class Traced:
     def signature(self) -> tuple:
         """What makes two tapes the same: operations, slots, constants, which input and which
         parameter feeds which slot, the stopped gradients and the guards' decisions."""
-        t = self.tape
-        ops_named = tuple(t.op_table[int(i)].name for i in t.op_index)
-        consts = tuple(float(t.const_table[c]) if c >= 0 else None for c in t.const.tolist())
-        guards = tuple((g.kind, a, b, c, g.outcome if g.kind != "read" else None)
-                       for g, a, b, c in t.guards)  # fmt: skip
-        return (ops_named, t.a.tolist(), t.b.tolist(), consts, t.shapes, t.inputs.tolist(),
-                tuple((s, id(p)) for s, p in t.params), tuple(t.constants), tuple(t.outputs),
-                tuple(sorted(t.stops)), guards)  # fmt: skip
+        return signature(self.tape)
 
     def __repr__(self) -> str:
-        t = self.tape
-        names = {int(s): f"x{i}" for i, s in enumerate(t.inputs) if s >= 0}
-        names.update({s: p.label or f"p{i}" for i, (s, p) in enumerate(t.params)})
-        lines = [f"Traced: {len(self)} operations on {len(t.inputs)} inputs and "
-                 f"{len(t.params)} parameters"]  # fmt: skip
-        lines += [f"  t{s} = {names[s]}" for s in sorted(names)]
-        lines += [f"  t{s} = {c:g}" for s, c in t.constants]
-        for k in range(len(self)):
-            op, a, b, c = t.row(k)
-            args = {"x": f"t{a}", "a": f"t{a}", "b": f"t{b}"}
-            if c is not None:
-                args["c"] = f"{c:g}"
-            stop = "  (gradient stopped)" if t.first + k in t.stops else ""
-            lines.append(f"  t{t.first + k} = {op.template.format(**args)}{stop}")
-        for g, a, b, c in t.guards:
-            if g.kind == "read":
-                test = f"t{a} == {g.outcome!r}"
-            else:
-                test = f"(t{a} {g.kind} {f't{b}' if b >= 0 else f'{c:g}'}) is {g.outcome}"
-            lines.append(f"  guard {test}: {g.describe()}")
-        return "\n".join(lines)
+        return listing(self.tape)
 
 
 def trace(

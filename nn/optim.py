@@ -60,6 +60,35 @@ class Optimizer:
     def _update(self, p: Value, state: dict) -> None:
         raise NotImplementedError
 
+    # --- the same rules on arrays (nn.fit(trace=...) keeps parameters in one vector) -----------
+    # Each array rule does the same float operations in the same order as ``_update`` does per
+    # parameter, so both give the same numbers (tests/nn/test_optim_arrays.py); on
+    # MLP(64, [32, 10])'s 2,410 parameters a step on arrays took ~10 µs (profiled) where the
+    # per-Value SGD step took ~720 µs.
+    _state_keys: tuple[str, ...] = ()  # the per-parameter state an array rule keeps
+
+    def _arrays_state(self) -> dict[str, np.ndarray | None]:
+        """The per-parameter state as arrays (None: no parameter has it yet); ValueError when
+        only some parameters have it."""
+        state = {}
+        for key in self._state_keys:
+            held = [key in s for s in self.state]
+            if any(held) and not all(held):
+                raise ValueError(f"only some parameters have the optimizer state {key!r}")
+            state[key] = np.array([s[key] for s in self.state], float) if all(held) else None
+        return state
+
+    def _store_arrays_state(self, state: dict[str, np.ndarray | None]) -> None:
+        """Write the arrays' state back to the per-parameter state dicts."""
+        for key, array in state.items():
+            if array is not None:
+                for s, x in zip(self.state, array.tolist(), strict=True):
+                    s[key] = x
+
+    def _step_arrays(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:
+        """``step()`` on the parameters' values ``w`` (updated in place) and gradients ``g``."""
+        raise NotImplementedError
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, as ``torch.optim.SGD``:
@@ -111,6 +140,19 @@ class SGD(Optimizer):
             g = g + self.momentum * buf if self.nesterov else buf
         p.data -= self.lr * g
 
+    _state_keys = ("momentum_buffer",)
+
+    def _step_arrays(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:
+        self.steps += 1
+        if self.momentum or self.weight_decay:  # as _update: g + 0·w is g only for finite w
+            g = g + self.weight_decay * w
+        if self.momentum:
+            buf = state["momentum_buffer"]
+            buf = g.copy() if buf is None else self.momentum * buf + (1 - self.dampening) * g
+            state["momentum_buffer"] = buf
+            g = g + self.momentum * buf if self.nesterov else buf
+        w -= self.lr * g
+
 
 class Adam(Optimizer):
     """Adam, as ``torch.optim.Adam`` (weight decay added to the gradient, L2 style):
@@ -153,6 +195,24 @@ class Adam(Optimizer):
         m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
         p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+
+    _state_keys = ("m", "v")
+
+    def _step_arrays(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:
+        self.steps += 1
+        beta1, beta2 = self.betas
+        if self.decoupled:
+            w *= 1 - self.lr * self.weight_decay
+        else:
+            g = g + self.weight_decay * w
+        m, v = state["m"], state["v"]
+        m = beta1 * (0.0 if m is None else m) + (1 - beta1) * g
+        v = beta2 * (0.0 if v is None else v) + (1 - beta2) * g * g
+        state["m"], state["v"] = m, v
+        t = self.steps
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        w -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 class AdamW(Adam):

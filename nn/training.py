@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from autograd import Value, enable_grad, no_grad
 
@@ -20,7 +20,7 @@ from .data import batches
 from .init import generator
 from .module import Module
 from .optim import SGD, LambdaLR, Optimizer
-from .traced import TracedModel, traced_or_none
+from .traced import TracedModel, parameter_vector, traced_or_none
 
 
 @dataclass
@@ -121,18 +121,102 @@ def fit(
     operation made by ``Value.from_op``) it trains untraced and says why once. True insists
     (raises instead), False never traces. Samples on which the model's Python decisions differ
     from the traced sample's are computed by the engine (``autograd.TraceFallbackWarning``).
-    Training records gradients even inside ``no_grad``, as it must.
+    Training records gradients even inside ``no_grad``, as it must. While a traced fit runs
+    with one of nn's optimizers (SGD, Adam, AdamW; not a subclass), the parameters and their
+    gradients are kept in arrays and the optimizer steps on them by the same formulas; the
+    Values' ``.data`` and ``.grad`` and the optimizer's state are written back when the fit
+    returns or stops (an exception, Ctrl-C), and before the engine computes a sample. Code that
+    runs between steps (a metrics function, a scheduler's ``lr_lambda``) sees the parameters
+    as they were when the fit started.
 
     Python's cyclic garbage collector stays on while training, tuned (``gc.freeze()`` and a
     higher threshold, restored after) so that its scans of the live graph cost little.
     """
+    X, y, validation, epochs, batch_size = _checked(model, X, y, validation, epochs, batch_size)
+    if not callable(loss):
+        raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
+    optimizer = _optimizer(model, optimizer, lr)
+    accuracy_of = _accuracy_rule(metrics, loss)
+    traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss, penalty), "fit")
+    steps = _Steps(model, loss, penalty, optimizer, traced)
+    rng, history = generator(seed), History()
+    bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
+    try:
+        with _collector_tuned():
+            for _epoch in bar:
+                size = batch_size or len(X)
+                batch_loss, correct = steps.epoch(batches(X, y, size, shuffle=size < len(X),
+                                                          seed=rng), accuracy_of)  # fmt: skip
+                history.loss.append(batch_loss)
+                if accuracy_of:
+                    history.accuracy.append(float(np.mean(correct)))
+                if validation is not None:
+                    val_loss, val_acc = steps.scores(validation, accuracy_of)
+                    history.val_loss.append(val_loss)
+                    if val_acc is not None:
+                        history.val_accuracy.append(val_acc)
+                if scheduler is not None:
+                    scheduler.step()
+                bar.set_postfix(_postfix(history))
+    finally:  # the parameters as the steps taken left them, whatever stopped the fit
+        steps.sync()
+        bar.close()
+    return history
+
+
+class _Steps:
+    """fit's training steps: by the engine, or by the traced replay (``traced``), with the
+    parameters as arrays while training when the optimizer allows (``nn.traced``)."""
+
+    def __init__(self, model: Module, loss: Callable, penalty, optimizer: Optimizer, traced):
+        self.model, self.loss, self.penalty = model, loss, penalty
+        self.optimizer, self.traced = optimizer, traced
+        self.vector = parameter_vector(optimizer, traced)
+
+    def epoch(self, pairs, accuracy_of) -> tuple[float, list]:
+        """One pass over the (X, y) batches: (the mean loss, per-sample correctness)."""
+        losses, weights, correct = [], [], []
+        for Xb, yb in pairs:
+            batch_value, outputs = self.step(Xb, yb)
+            losses.append(batch_value)
+            weights.append(len(Xb))
+            if accuracy_of:
+                correct.extend(accuracy_of(outputs, yb))
+        return float(np.average(losses, weights=weights)), correct
+
+    def step(self, Xb, yb) -> tuple[float, Any]:
+        """zero_grad, the batch's gradients, the optimizer's step: (batch loss, outputs)."""
+        if self.vector is not None:
+            return self.vector.step(self.traced, Xb, yb)
+        self.optimizer.zero_grad()
+        if self.traced is not None:  # the same step, replayed over the batch with NumPy
+            result = self.traced.step(Xb, yb)
+        else:
+            result = _engine_step(self.model, Xb, yb, self.loss, self.penalty)
+        self.optimizer.step()
+        return result
+
+    def scores(self, data: tuple, accuracy_of) -> tuple:
+        """(loss, accuracy or None) on the (X, y) pair ``data``, with the steps taken so far."""
+        values = None if self.vector is None else self.vector.values()
+        X, y = data
+        return _scores(self.model, X, y, self.loss, accuracy_of, self.traced, values)
+
+    def sync(self) -> None:
+        if self.vector is not None:
+            self.vector.sync()
+
+
+def _checked(model: Module, X, y, validation: Any, epochs: Any, batch_size: Any) -> tuple:
+    """fit's data and counts, checked: (X, y, validation, epochs, batch_size)."""
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     X, y = _check_data(model, X, y, "X", "y")
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise ValueError("validation must be an (X_val, y_val) pair")
-        validation = _check_data(model, *validation, "X_val", "y_val")
+        X_val, y_val = validation
+        validation = _check_data(model, X_val, y_val, "X_val", "y_val")
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     if batch_size is not None and (
@@ -141,44 +225,7 @@ def fit(
         or batch_size < 1
     ):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-    epochs = int(epochs)
-    batch_size = None if batch_size is None else int(batch_size)
-    if not callable(loss):
-        raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
-    optimizer = _optimizer(model, optimizer, lr)
-    accuracy_of = _accuracy_rule(metrics, loss)
-    traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss, penalty), "fit")
-    rng = generator(seed)
-    history = History()
-    bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
-    with _collector_tuned():
-        for _epoch in bar:
-            size = batch_size or len(X)
-            losses, weights, correct = [], [], []
-            for Xb, yb in batches(X, y, size, shuffle=size < len(X), seed=rng):
-                optimizer.zero_grad()
-                if traced is not None:  # the same step, replayed over the batch with NumPy
-                    batch_value, outputs = traced.step(Xb, yb)
-                else:
-                    batch_value, outputs = _engine_step(model, Xb, yb, loss, penalty)
-                optimizer.step()
-                losses.append(batch_value)
-                weights.append(len(Xb))
-                if accuracy_of:
-                    correct.extend(accuracy_of(outputs, yb))
-            history.loss.append(float(np.average(losses, weights=weights)))
-            if accuracy_of:
-                history.accuracy.append(float(np.mean(correct)))
-            if validation is not None:
-                val_loss, val_acc = _scores(model, *validation, loss, accuracy_of, traced)
-                history.val_loss.append(val_loss)
-                if val_acc is not None:
-                    history.val_accuracy.append(val_acc)
-            if scheduler is not None:
-                scheduler.step()
-            bar.set_postfix(_postfix(history))
-    bar.close()
-    return history
+    return X, y, validation, int(epochs), None if batch_size is None else int(batch_size)
 
 
 def _engine_step(model: Module, Xb, yb, loss: Callable, penalty) -> tuple[float, list]:
@@ -191,10 +238,11 @@ def _engine_step(model: Module, Xb, yb, loss: Callable, penalty) -> tuple[float,
     return batch_loss.data, outputs
 
 
-def _scores(model: Module, X, y, loss: Callable, accuracy_of, traced) -> tuple:
-    """(loss, accuracy or None) on (X, y): by ``traced`` (a TracedModel) or the engine."""
+def _scores(model: Module, X, y, loss: Callable, accuracy_of, traced, values=None) -> tuple:
+    """(loss, accuracy or None) on (X, y): by ``traced`` (a TracedModel, with the parameters'
+    ``values`` when they are arrays) or the engine."""
     if traced is not None and len(X):
-        value, outputs = traced.evaluate(X, y)
+        value, outputs = traced.evaluate(X, y, values)
     else:
         with no_grad():
             outputs = [model(row) for row in X]

@@ -99,3 +99,45 @@ def test_fit_traces_by_default_without_a_word():
                       penalty=lambda ps: 1e-3 * F.l2_penalty(ps))  # fmt: skip
     with pytest.raises(ValueError, match="trace must be True, False or 'auto'"):
         nn.fit(nn.MLP(2, [1]), X, y, trace="yes", progress=False)
+
+
+class GateClasses(nn.Module):
+    """Three logits, two of them swapped when x0 > 0: cross-entropy over a branching forward."""
+
+    def __init__(self):
+        self.mlp = nn.MLP(2, [5, 3], seed=3)
+
+    def __call__(self, x):
+        a, b, c = self.mlp(x)
+        return [b, a, c] if x[0] > 0 else [a, b, c]
+
+
+def test_cross_entropy_over_a_branching_module_trains_as_the_engine_and_says_where():
+    X, y = nn.data.make_blobs(30, centers=[[-2, 0], [2, 0], [0, 3]], seed=5)
+    X = X - X[0] if X[0, 0] > 0 else X  # the traced example takes one branch, others the other
+    with pytest.warns(TraceFallbackWarning, match=r"comparison > at .*test_traced_training"):
+        same_training(GateClasses, X, y, F.cross_entropy)
+
+
+def test_fused_cross_entropy_matches_finite_differences_and_the_engine_on_infinite_logits():
+    from nn.traced import cross_entropy
+
+    z = np.array([[0.3, -1.2, 2.0], [5.0, 5.0, -700.0], [np.inf, 1.0, 0.0], [1.0, -np.inf, 0.0]])
+    q = np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    loss, grad = cross_entropy(z, q)
+    h = 1e-6
+    for r in range(2):  # central differences of F.cross_entropy, the engine's loss
+        for k in range(3):
+            up, down = z[r].copy(), z[r].copy()
+            up[k] += h
+            down[k] -= h
+            slope = (F.cross_entropy([list(up)], [q[r]]).data
+                     - F.cross_entropy([list(down)], [q[r]]).data) / (2 * h)  # fmt: skip
+            assert grad[r, k] == pytest.approx(slope, abs=1e-6)
+        assert loss[r] == pytest.approx(F.cross_entropy([list(z[r])], [q[r]]).data, rel=1e-12)
+    for r in (2, 3):  # a non-finite logit: the engine's numbers, conventions included
+        logits = [Value(x) for x in z[r]]
+        engine = F.cross_entropy([logits], [q[r]])
+        engine.backward()
+        np.testing.assert_array_equal(loss[r], engine.data)
+        np.testing.assert_array_equal(grad[r], [x.grad for x in logits])
