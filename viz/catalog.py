@@ -85,7 +85,7 @@ def draw(fig: Figure, name: str, step: int | None = None, **options: Any) -> Dia
         annotations = view.annotate(fig, step=step, **options)
     else:
         annotations = view.annotate(fig, **options)
-    if view.text is not None and not annotations.text and not annotations.dot:
+    if view.text is not None and not annotations.text:
         annotations = replace(annotations, text=view.text(fig))
     return fig.diagram(annotations, step)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from autograd import Value, ops, topological_order
 
@@ -72,13 +73,39 @@ class GraphDescription:
 
     def node(self, node_id: str) -> NodeInfo:
         """The node with id ``node_id`` ("n3")."""
-        return self.nodes[int(node_id[1:])]
+        return self._by_id[node_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, NodeInfo]:
+        return {node.id: node for node in self.nodes}
 
     def node_of(self, value: Value) -> NodeInfo:
         for node in self.nodes:
             if node.value is value:
                 return node
         raise KeyError(value)
+
+
+def copies(graph: GraphDescription, prefixes: Sequence[str]) -> GraphDescription:
+    """One graph made of a copy of ``graph`` per prefix, the copy's ids prefixed with it
+    ("p1_n3"): small multiples draw one copy per path. Copy k's nodes, edges and constants come
+    k-th, each in the order of ``graph``'s."""
+
+    def copy(prefix: str) -> GraphDescription:
+        return GraphDescription(
+            tuple(replace(n, id=prefix + n.id) for n in graph.nodes),
+            tuple(replace(e, parent=prefix + e.parent, child=prefix + e.child)
+                  for e in graph.edges),
+            tuple(replace(c, id=prefix + c.id, child=c.child and prefix + c.child)
+                  for c in graph.constants),
+        )  # fmt: skip
+
+    parts = [copy(prefix) for prefix in prefixes]
+    return GraphDescription(
+        tuple(n for part in parts for n in part.nodes),
+        tuple(e for part in parts for e in part.edges),
+        tuple(c for part in parts for c in part.constants),
+    )
 
 
 def describe(

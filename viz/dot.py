@@ -1,8 +1,8 @@
 """The DOT writer: ``build_dot`` writes a ``Scene`` (``viz.scene``) with the ``graphviz`` package.
 
-Nodes are
-HTML-like tables; every edge of the description is drawn exactly once, in its own style. All user
-text is escaped, so labels such as ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
+Nodes are HTML-like tables (or, in a thumbnail, their name in a small oval); every edge of the
+description is drawn exactly once, in its own style. All user text is escaped, so labels such as
+``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
 
 Text can be *hidden*: laid out at its full size but drawn invisibly. The step-by-step frames of a
 sweep use it for the numbers not computed yet, so that every frame has the same layout and the
@@ -51,6 +51,7 @@ MAX_LEGEND = 480  # characters of a legend row's run: the library's sentences st
 MAX_WORD = 32  # characters of a word in a legend row: a long name there is shortened
 LEGEND_WIDTH = 100  # characters of a legend line: a longer sentence wraps
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
+OVAL = {"shape": "ellipse", "fontsize": "11", "margin": "0.04,0.02", "height": "0.3"}
 
 
 def visible(text: str) -> str:
@@ -139,6 +140,12 @@ def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
     return dot
 
 
+def as_digraph(source: str, fmt: str) -> graphviz.Digraph:
+    """DOT text written by ``build_dot`` as a ``graphviz.Digraph`` rendering to ``fmt``."""
+    lines = source.splitlines(keepends=True)
+    return graphviz.Digraph("pathgrad", body=lines[1:-1], format=fmt)
+
+
 def build_dot(scene: Scene) -> str:
     """The DOT source of a scene."""
     graph = scene.graph
@@ -150,6 +157,9 @@ def build_dot(scene: Scene) -> str:
         dot.attr(nodesep="0.3", ranksep="0.3")
         dot.attr("node", fontsize="11")
         dot.attr("edge", fontsize="10")
+    if scene.columns > 0:  # a grid of small pictures: packed tight, small arrowheads
+        dot.attr(newrank="true", nodesep="0.15", ranksep="0.35")
+        dot.attr("edge", arrowsize="0.6")
     placed: set[str] = set()
     for i, cluster in enumerate(scene.clusters):
         _add_cluster(dot, f"cluster_{i}", cluster, graph, scene, placed)
@@ -176,17 +186,42 @@ def build_dot(scene: Scene) -> str:
             ports = ("s", "n") if scene.rankdir in ("LR", "RL") else ("e", "w")
             attrs.update(tailport=ports[0], headport=ports[1])
         dot.edge(edge.parent, edge.child, **attrs)
+    if scene.columns > 0 and scene.clusters:
+        _grid(dot, scene)
     if scene.legend or scene.caption is not None:  # under the picture, the title first
-        dot.attr(label=notes_table(scene.title, scene.caption, scene.legend), labelloc="b",
+        legend = [*scene.legend, ((), scene.footer)] if scene.footer else scene.legend
+        dot.attr(label=notes_table(scene.title, scene.caption, legend), labelloc="b",
                  labeljust="l")  # fmt: skip
+    elif scene.footer:
+        dot.attr(label=f"<{markup(scene.footer, MAX_LEGEND, trailing=False)}>", labelloc="b",
+                 labeljust="c", fontsize="14")  # fmt: skip
     return dot.source
+
+
+def _grid(dot, scene: Scene) -> None:
+    """The clusters in a grid of ``scene.columns`` columns: the first nodes of a
+    column share a rank, and invisible edges chain the clusters in reading order (the last node
+    of each to the first of the next, across the end of a row too), which lays each after its
+    left neighbour and keeps the rows in order, the first on top."""
+    boxes = [c for c in scene.clusters if c.nodes]
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        dot.edge(left.nodes[-1], right.nodes[0], style="invis")
+    for k in range(min(scene.columns, len(boxes))):
+        with dot.subgraph() as column:
+            column.attr(rank="same")
+            for box in boxes[k :: scene.columns]:
+                column.node(box.nodes[0])
 
 
 def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: set) -> None:
     with dot.subgraph(name=name) as box:
-        box.attr(label=f"<{escape(shorten(cluster.label, MAX_TITLE))}>", labeljust="l",
-                 style="rounded,dashed", color=MUTED, fontcolor=INK, fontsize="12",
-                 margin="6")  # fmt: skip
+        label = f"<{markup(_line(cluster.label), MAX_TITLE, trailing=False)}>"
+        if cluster.colour:  # a picture of its own, its label under it
+            box.attr(label=label, labelloc="b", color=cluster.colour, penwidth="1.5",
+                     fontsize="12")  # fmt: skip
+        else:
+            box.attr(label=label, labeljust="l", style="rounded,dashed", color=MUTED,
+                     fontcolor=INK, fontsize="12", margin="6")  # fmt: skip
         for i, inner in enumerate(cluster.clusters):
             _add_cluster(box, f"{name}_{i}", inner, graph, scene, placed)
         for node_id in cluster.nodes:
@@ -200,9 +235,14 @@ def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: 
 
 
 def _node_label(node: NodeInfo, scene: Scene) -> dict[str, str]:
-    """The node's attributes: its table, and its full name as a tooltip where it is shortened."""
-    attrs = {"label": node_table(node, scene.nodes.get(node.id, NodeStyle()),
-                                 2 if scene.compact else 4)}  # fmt: skip
+    """The node's attributes: its table (or with ``oval`` its name in a small ellipse), and its
+    full name as a tooltip where it is shortened."""
+    style = scene.nodes.get(node.id, NodeStyle())
+    if style.oval:
+        ink = MUTED if style.muted else INK
+        return {"label": escape(shorten(node.name, MAX_NAME)), "color": ink, "fontcolor": ink,
+                **OVAL}  # fmt: skip
+    attrs = {"label": node_table(node, style, 2 if scene.compact else 4)}
     if len(node.name) > MAX_NAME or len(node.op) > MAX_NAME:
         full = f"{node.name} = {node.op}" if node.op else node.name
         # Graphviz reads a tooltip's backslashes twice: four of them draw one.
@@ -213,18 +253,19 @@ def _node_label(node: NodeInfo, scene: Scene) -> dict[str, str]:
 def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
     muted = scene.nodes.get(constant.child, NodeStyle()).muted
     text = f"{constant.name} = " if constant.name else ""
-    dot.node(constant.id, label=escape(text + number(constant.value)), shape="ellipse",
-             color=MUTED, fontcolor=MUTED if muted else INK, fontsize="11",
-             margin="0.04,0.02", height="0.3")  # fmt: skip
+    dot.node(constant.id, label=escape(text + number(constant.value)), color=MUTED,
+             fontcolor=MUTED if muted else INK, **OVAL)  # fmt: skip
 
 
-def markup(spans: Line, most: int = MAX_TEXT) -> str:
+def markup(spans: Line, most: int = MAX_TEXT, trailing: bool = True) -> str:
     """A line of spans as HTML-like label text, each run cut to ``most`` characters."""
     out = []
     for span in spans:
         # Spaces at the ends of a run become no-break spaces: SVG viewers drop ordinary ones
-        # between runs of different styles ("e = *" would show as "e= *").
-        text = escape(_keep_end_spaces(shorten(span.text, most)))
+        # between runs of different styles ("e = *" would show as "e= *"). Only the leading ones
+        # matter (each run is placed where the previous one ends, its spaces included): with
+        # ``trailing=False`` a run's trailing spaces stay as typed.
+        text = escape(_keep_end_spaces(shorten(span.text, most), trailing))
         if span.bold:
             text = f"<B>{text}</B>"
         colour = BACKGROUND if span.hidden else span.colour
@@ -234,13 +275,17 @@ def markup(spans: Line, most: int = MAX_TEXT) -> str:
     return "".join(out)
 
 
-def _keep_end_spaces(text: str) -> str:
+def _line(label: str | Line) -> Line:
+    return line(label) if isinstance(label, str) else label
+
+
+def _keep_end_spaces(text: str, trailing: bool = True) -> str:
     stripped = text.strip(" ")
     if not stripped:
         return "\u00a0" * len(text)
     start = len(text) - len(text.lstrip(" "))
     end = len(text) - len(text.rstrip(" "))
-    return "\u00a0" * start + stripped + "\u00a0" * end
+    return "\u00a0" * start + stripped + ("\u00a0" if trailing else " ") * end
 
 
 def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:

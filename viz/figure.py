@@ -113,8 +113,6 @@ class Figure:
 
         With ``step=k`` (a view in steps) the title says which step of how many, and the step's
         caption sits under the picture in a box sized for the longest caption of the sequence."""
-        if annotations.dot:
-            return Diagram(annotations.dot, annotations.text, self.options.format)
         title, caption, text = annotations.title, None, annotations.text
         captions = annotations.captions
         if step is not None and captions:
@@ -133,6 +131,8 @@ class Figure:
             annotations.clusters,
             annotations.compact,
             annotations.same_rank,
+            annotations.columns,
+            annotations.footer,
         )
         return Diagram(build_dot(scene), text, self.options.format)
 

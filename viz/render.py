@@ -12,10 +12,14 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from autograd.files import atomic_write, atomic_write_all
+
+from .dot import as_digraph
+
+if TYPE_CHECKING:
+    import graphviz
 
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
@@ -136,8 +140,7 @@ class Diagram:
     @property
     def digraph(self) -> graphviz.Digraph:
         """The picture as a ``graphviz.Digraph`` (whose own ``render`` needs Graphviz's dot)."""
-        lines = self.source.splitlines(keepends=True)
-        return graphviz.Digraph("pathgrad", body=lines[1:-1], format=self.format)
+        return as_digraph(self.source, self.format)
 
     def pipe(self, format: str | None = None, dpi: float | None = None) -> bytes:
         """The rendered picture as bytes, in ``format`` (default: the diagram's own)."""

@@ -68,6 +68,7 @@ class NodeStyle:
     data_hidden: bool = False  # the value not computed yet (the forward pass, step by step)
     data_row: bool = True  # False: no data row at all (a slide that shows only the gradients)
     muted: bool = False  # drawn in grey: bookkeeping (a multiply or divide by 1) the eye may skip
+    oval: bool = False  # only the name, in a small ellipse: a thumbnail of the graph
     # Rows of cells after the rows; the first one's cells after its first head the columns.
     table: tuple[tuple[Line, ...], ...] = ()
 
@@ -102,11 +103,14 @@ class Caption:
 
 @dataclass(frozen=True)
 class Cluster:
-    """A labelled box around nodes that belong together (a neuron, a layer)."""
+    """A labelled box around nodes that belong together (a neuron, a layer): dashed and grey;
+    with a ``colour``, a picture of its own (one of small multiples), framed in that colour
+    with its label under it."""
 
-    label: str
+    label: str | Line
     nodes: tuple[str, ...] = ()
     clusters: tuple[Cluster, ...] = ()
+    colour: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,10 @@ class Scene:
     compact: bool = False  # less space between nodes and ranks, smaller edge labels
     # Groups of nodes laid out side by side (one column, or row), each in the order given.
     same_rank: Sequence[Sequence[str]] = ()
+    # > 0: the clusters in a grid of this many columns, row by row, each placed by its first
+    # and last node (a copy of a graph, its nodes in topological order: small multiples).
+    columns: int = 0
+    footer: Line = ()  # a line centred under the picture (a legend row when there is a legend)
 
 
 def check_rankdir(rankdir: object) -> str:
@@ -153,7 +161,8 @@ class Annotations:
     compact: bool = False
     same_rank: Sequence[Sequence[str]] = ()
     graph: GraphDescription | None = None
-    dot: str = ""  # DOT written by the view itself (small multiples: a grid of pictures)
+    columns: int = 0
+    footer: Line = ()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .description import input_value, number
-from .dot import escape, new_digraph
+from .description import copies, input_value, number
 from .figure import Figure
 from .labels import (
     COUNT_RULE,
@@ -25,6 +24,7 @@ from .scene import (
     MUTED,
     PATH_COLOURS,
     Annotations,
+    Cluster,
     EdgeStyle,
     Line,
     NodeStyle,
@@ -67,7 +67,7 @@ def annotate(
     graph, out, x = fig.graph, fig.root, fig.wrt
     count = check(fig, max_paths, only, layout)
     if layout == "multiples":
-        return Annotations(dot=_multiples(fig, count))
+        return _multiples(fig, count)
     listed = fig.path_sum(max_paths) if count <= max_paths else None
     paths = listed.paths if listed else ()
     through: dict[int, list[int]] = {}
@@ -131,9 +131,10 @@ def _legend(fig: Figure, listed, count, xname, oname, max_paths, only):
     return rows
 
 
-def _multiples(fig: Figure, count: int) -> str:
-    """One small picture per path, in a grid, with the sum of the products beneath: DOT written
-    here, since each path is a picture of its own (not a style of the graph's nodes)."""
+def _multiples(fig: Figure, count: int) -> Annotations:
+    """One small picture per path: a copy of the graph each (ids "p1_n0", ...), its path's edges
+    in the path's colour with their local derivatives, in a grid with path 1 first and the sum
+    of the products beneath."""
     graph, out, x = fig.graph, fig.root, fig.wrt
     if count > MAX_MULTIPLES:
         raise ValueError(
@@ -142,47 +143,31 @@ def _multiples(fig: Figure, count: int) -> str:
         )
     paths = fig.path_sum(MAX_MULTIPLES).paths
     xname, oname = input_value(graph, x), input_value(graph, out)
-    dot = new_digraph(fig.options.rankdir)
-    dot.attr(nodesep="0.15", ranksep="0.35", newrank="true")
-    dot.attr("node", shape="ellipse", fontsize="11", margin="0.04,0.02", height="0.3")
-    dot.attr("edge", fontsize="10", arrowsize="0.6")
-    columns = math.ceil(math.sqrt(len(paths))) if paths else 1
-    firsts, lasts = {}, {}
-    rows = [list(range(start, min(start + columns, len(paths)) + 1))
-            for start in range(1, len(paths) + 1, columns)]  # fmt: skip
-    for n, path in enumerate(paths, start=1):
+    prefixes = [f"p{n}_" for n in range(1, len(paths) + 1)]
+    nodes, edges, clusters = {}, [], []
+    for n, (prefix, path) in enumerate(zip(prefixes, paths, strict=True), start=1):
         on_path = set(edge_indices(graph, path))
         colour = path_colour(n)
+        for node in graph.nodes:
+            end = node.value is x or node.value is out
+            nodes[prefix + node.id] = NodeStyle(oval=True, muted=not end)
+        for i, edge in enumerate(graph.edges):
+            if i in on_path:
+                edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3))
+            else:
+                edges.append(EdgeStyle((), (MUTED,), 1))
         factors = "·".join(number(e.local_grad) for e in path.edges)
-        with dot.subgraph(name=f"cluster_{n}") as box:
-            box.attr(label=f"<<B>path {n}</B>: {escape(factors)} = <B>{number(path.product)}</B>>",
-                     labelloc="b", color=colour, penwidth="1.5", fontsize="12")  # fmt: skip
-            for node in graph.nodes:
-                ink = INK if node.value is x or node.value is out else MUTED
-                box.node(f"p{n}_{node.id}", label=escape(node.name), color=ink, fontcolor=ink)
-            for i, edge in enumerate(graph.edges):
-                ends = (f"p{n}_{edge.parent}", f"p{n}_{edge.child}")
-                if i in on_path:
-                    box.edge(*ends, color=colour, penwidth="3",
-                             label=escape(number(edge.local_grad)), fontcolor=INK)  # fmt: skip
-                else:
-                    box.edge(*ends, color=MUTED)
-        firsts[n] = f"p{n}_{graph.nodes[0].id}"
-        lasts[n] = f"p{n}_{graph.nodes[-1].id}"
-    # A grid: an invisible edge puts each picture after its left neighbour, and the first nodes
-    # of one column share a rank, so that the rows stack.
-    for row in rows:
-        for left, right in zip(row, row[1:], strict=False):
-            dot.edge(lasts[left], firsts[right], style="invis")
-    for column in range(columns):
-        with dot.subgraph() as same:
-            same.attr(rank="same")
-            for row in rows:
-                if column < len(row):
-                    same.node(firsts[row[column]])
+        label = line(Span(f"path {n}", bold=True), f": {factors} = ",
+                     Span(number(path.product), bold=True))  # fmt: skip
+        clusters.append(Cluster(label, tuple(prefix + v.id for v in graph.nodes), colour=colour))
     total = sum(p.product for p in paths)
     terms = " + ".join(number(p.product) for p in paths) or "0"
-    dot.attr(label=f"<<B>∂{escape(oname)}/∂{escape(xname)}</B> = sum over the {count} paths = "
-                   f"{escape(terms)} = <B>{escape(number(total))}</B>>",
-             labelloc="b", labeljust="c", fontsize="14")  # fmt: skip
-    return dot.source
+    footer = line(
+        Span(f"∂{oname}/∂{xname}", bold=True),
+        f" = sum over the {count} paths = {terms} = ",
+        Span(number(total), bold=True),
+    )
+    columns = math.ceil(math.sqrt(len(paths))) if paths else 1
+    return Annotations(nodes, edges, clusters=clusters, compact=True,
+                       graph=copies(graph, prefixes), columns=columns, footer=footer,
+                       text="".join(span.text for span in footer))  # fmt: skip
