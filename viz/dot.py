@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import graphviz
 
-from .description import ConstantInfo, NodeInfo, number
+from .description import ConstantInfo, GraphDescription, NodeInfo, number
 from .scene import (
     BACKGROUND,
     CELL,
@@ -182,7 +182,8 @@ def build_dot(scene: Scene) -> str:
     return dot.source
 
 
-def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: set) -> None:
+def _add_cluster(dot: graphviz.Digraph, name: str, cluster: Cluster, graph: GraphDescription,
+                 scene: Scene, placed: set[str]) -> None:  # fmt: skip
     with dot.subgraph(name=name) as box:
         box.attr(label=f"<{escape(shorten(cluster.label, MAX_TITLE))}>", labeljust="l",
                  style="rounded,dashed", color=MUTED, fontcolor=INK, fontsize="12",
@@ -210,7 +211,7 @@ def _node_label(node: NodeInfo, scene: Scene) -> dict[str, str]:
     return attrs
 
 
-def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
+def _add_constant(dot: graphviz.Digraph, constant: ConstantInfo, scene: Scene) -> None:
     muted = scene.nodes.get(constant.child, NodeStyle()).muted
     text = f"{constant.name} = " if constant.name else ""
     dot.node(constant.id, label=escape(text + number(constant.value)), shape="ellipse",
