@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .init import generator
+from .module import Module
 
 Seed = int | np.random.Generator | None  # see nn.init.generator
 Data = np.ndarray | Sequence[Any]  # samples (rows) or labels
@@ -149,6 +150,36 @@ def _check_xy(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("X and y must be arrays with one row per sample")
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
+    return X, y
+
+
+def _check_data(
+    model: Module, X: Data, y: Data, x_name: str, y_name: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """fit's and evaluate's (X, y) as arrays, checked against ``model``: X 2-D numbers with the
+    model's ``nin`` features, one target per sample, no NaN or infinite value."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"{x_name} must be 2-D (samples, features), got shape {X.shape}")
+    nin = getattr(model, "nin", None)
+    if nin is not None and X.shape[1] != nin:
+        raise ValueError(f"{x_name} has {X.shape[1]} features per sample but the model takes {nin}")
+    if y.ndim == 0 or len(y) != len(X):
+        raise ValueError(
+            f"{x_name} has {len(X)} samples but {y_name} has {len(y) if y.ndim else 'no axis'}"
+        )
+    if not np.issubdtype(X.dtype, np.number):
+        raise ValueError(f"{x_name} must hold numbers, got dtype {X.dtype}")
+    for name, data in ((x_name, X), (y_name, y)):
+        if np.issubdtype(data.dtype, np.number):
+            bad = ~np.isfinite(data.reshape(len(data), -1)).all(axis=1)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"{name} has NaN or infinite values in {len(rows)} row(s), the first at row "
+                    f"{rows[0]}: {data[rows[0]]!r}; training on them would turn every parameter "
+                    f"into NaN"
+                )
     return X, y
 
 

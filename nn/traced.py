@@ -103,10 +103,11 @@ class TracedModel:
             self.loss_tape = self._outputs_tape = trace(model, X[0], params=self.params)
             return
 
-        def sample_loss(x, t):
+        def sample_loss(x: list[Value], t: Value | list[Value]) -> list[Value]:
             out = model(x)
             outs = list(out) if several else [out]
             if loss is F.nll_loss:
+                assert isinstance(t, list)  # class indices enter as one-hot rows (self.targets)
                 value = _nll_one_hot(outs, t)
             elif loss is F.cross_entropy:
                 value = F.cross_entropy([outs], [t])

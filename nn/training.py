@@ -6,7 +6,7 @@ import contextlib
 import gc
 import numbers
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from autograd import Value, enable_grad, no_grad
 
 from . import functional as F
-from .data import batches
+from .data import Data, Seed, _check_data, batches
 from .init import generator
 from .module import Module
 from .optim import SGD, LambdaLR, Optimizer
@@ -33,6 +33,11 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
 
 
+Outputs = np.ndarray | Sequence[Any]  # a traced replay's array, or per sample Values
+Pair = tuple[np.ndarray, np.ndarray]  # (X, y): samples and their targets
+Penalty = Callable[[list[Value]], Value]  # fit's regulariser of the parameters
+
+
 def _number(o: Any) -> float:
     """An output as a number: a Value's data, or the number a traced replay gave."""
     return o.data if isinstance(o, Value) else float(o)
@@ -46,18 +51,18 @@ def _numbers(outputs: Any) -> np.ndarray:
                      for o in outputs], dtype=float)  # fmt: skip
 
 
-def _sign_classes(outputs, labels) -> np.ndarray:
+def _sign_classes(outputs: Outputs, labels: Data) -> np.ndarray:
     return (_numbers(outputs) > 0) == (np.asarray(labels) > 0)
 
 
 def _threshold(level: float) -> Callable:
-    def correct(outputs, labels):
+    def correct(outputs: Outputs, labels: Data) -> np.ndarray:
         return (_numbers(outputs) > level) == (np.asarray(labels) > 0.5)
 
     return correct
 
 
-def _argmax_classes(outputs, labels) -> np.ndarray:
+def _argmax_classes(outputs: Outputs, labels: Data) -> np.ndarray:
     labels = np.asarray(labels)
     classes = labels.astype(int) if labels.ndim == 1 else np.argmax(labels, axis=1)
     return np.argmax(_numbers(outputs).reshape(len(labels), -1), axis=1) == classes
@@ -83,17 +88,17 @@ _ACCURACY = {
 
 def fit(
     model: Module,
-    X,
-    y,
+    X: Data,
+    y: Data,
     loss: Callable = F.mse_loss,
     optimizer: Optimizer | None = None,
     epochs: int = 10,
     batch_size: int | None = None,
     validation: tuple | None = None,
     progress: bool = True,
-    penalty: Callable[[list[Value]], Value] | None = None,
+    penalty: Penalty | None = None,
     scheduler: LambdaLR | None = None,
-    seed=None,
+    seed: Seed = None,
     metrics: str | Callable | None = "auto",
     lr: float | None = None,
     trace: bool | str = "auto",
@@ -168,12 +173,13 @@ class _Steps:
     """fit's training steps: by the engine, or by the traced replay (``traced``), with the
     parameters as arrays while training when the optimizer allows (``nn.traced``)."""
 
-    def __init__(self, model: Module, loss: Callable, penalty, optimizer: Optimizer, traced):
+    def __init__(self, model: Module, loss: Callable, penalty: Penalty | None,
+                 optimizer: Optimizer, traced: TracedModel | None) -> None:  # fmt: skip
         self.model, self.loss, self.penalty = model, loss, penalty
         self.optimizer, self.traced = optimizer, traced
         self.vector = parameter_vector(optimizer, traced)
 
-    def epoch(self, pairs, accuracy_of) -> tuple[float, list]:
+    def epoch(self, pairs: Iterable[Pair], accuracy_of: Callable | None) -> tuple[float, list]:
         """One pass over the (X, y) batches: (the mean loss, per-sample correctness)."""
         losses, weights, correct = [], [], []
         for Xb, yb in pairs:
@@ -184,11 +190,13 @@ class _Steps:
                 correct.extend(accuracy_of(outputs, yb))
         return float(np.average(losses, weights=weights)), correct
 
-    def step(self, Xb, yb) -> tuple[float, Any]:
+    def step(self, Xb: np.ndarray, yb: np.ndarray) -> tuple[float, Outputs]:
         """zero_grad, the batch's gradients, the optimizer's step: (batch loss, outputs)."""
         if self.vector is not None:
+            assert self.traced is not None  # a parameter vector is made for a traced fit only
             return self.vector.step(self.traced, Xb, yb)
         self.optimizer.zero_grad()
+        result: tuple[float, Outputs]
         if self.traced is not None:  # the same step, replayed over the batch with NumPy
             result = self.traced.step(Xb, yb)
         else:
@@ -196,7 +204,7 @@ class _Steps:
         self.optimizer.step()
         return result
 
-    def scores(self, data: tuple, accuracy_of) -> tuple:
+    def scores(self, data: Pair, accuracy_of: Callable | None) -> tuple[float, float | None]:
         """(loss, accuracy or None) on the (X, y) pair ``data``, with the steps taken so far."""
         values = None if self.vector is None else self.vector.values()
         X, y = data
@@ -207,7 +215,9 @@ class _Steps:
             self.vector.sync()
 
 
-def _checked(model: Module, X, y, validation: Any, epochs: Any, batch_size: Any) -> tuple:
+def _checked(
+    model: Module, X: Data, y: Data, validation: Any, epochs: Any, batch_size: Any
+) -> tuple[np.ndarray, np.ndarray, Pair | None, int, int | None]:
     """fit's data and counts, checked: (X, y, validation, epochs, batch_size)."""
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -228,7 +238,8 @@ def _checked(model: Module, X, y, validation: Any, epochs: Any, batch_size: Any)
     return X, y, validation, int(epochs), None if batch_size is None else int(batch_size)
 
 
-def _engine_step(model: Module, Xb, yb, loss: Callable, penalty) -> tuple[float, list]:
+def _engine_step(model: Module, Xb: np.ndarray, yb: np.ndarray, loss: Callable,
+                 penalty: Penalty | None) -> tuple[float, list]:  # fmt: skip
     """One step by the engine: gradients added to ``.grad``; (batch loss, outputs)."""
     with enable_grad():  # training records history, even inside a caller's no_grad
         outputs = [model(row) for row in Xb]
@@ -238,9 +249,12 @@ def _engine_step(model: Module, Xb, yb, loss: Callable, penalty) -> tuple[float,
     return batch_loss.data, outputs
 
 
-def _scores(model: Module, X, y, loss: Callable, accuracy_of, traced, values=None) -> tuple:
+def _scores(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable,
+            accuracy_of: Callable | None, traced: TracedModel | None,
+            values: np.ndarray | None = None) -> tuple[float, float | None]:  # fmt: skip
     """(loss, accuracy or None) on (X, y): by ``traced`` (a TracedModel, with the parameters'
     ``values`` when they are arrays) or the engine."""
+    outputs: Outputs
     if traced is not None and len(X):
         value, outputs = traced.evaluate(X, y, values)
     else:
@@ -294,7 +308,7 @@ YOUNG_THRESHOLD = 100_000  # net allocations between two collections of the youn
 
 
 @contextlib.contextmanager
-def _collector_tuned():
+def _collector_tuned() -> Iterator[None]:
     """Python's cyclic garbage collector left on while training, tuned so that it costs little,
     and as it was afterwards.
 
@@ -330,8 +344,8 @@ def _collector_tuned():
 
 def evaluate(
     model: Module,
-    X,
-    y,
+    X: Data,
+    y: Data,
     loss: Callable = F.mse_loss,
     metrics: str | Callable | None = "auto",
     trace: bool | str = False,
@@ -346,7 +360,7 @@ def evaluate(
     return _scores(model, X, y, loss, accuracy_of, traced)
 
 
-def predict(model: Module, X, trace: bool | str = False) -> np.ndarray:
+def predict(model: Module, X: Data, trace: bool | str = False) -> np.ndarray:
     """The model's outputs on each row of X as a float array (n,) or (n, n_outputs);
     ``trace=True`` (or "auto") replays one traced sample over all rows with NumPy."""
     X = np.asarray(X, dtype=float)
@@ -371,29 +385,3 @@ def _postfix(history: History) -> dict:
     if history.val_loss:
         shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
     return shown
-
-
-def _check_data(model: Module, X, y, x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"{x_name} must be 2-D (samples, features), got shape {X.shape}")
-    nin = getattr(model, "nin", None)
-    if nin is not None and X.shape[1] != nin:
-        raise ValueError(f"{x_name} has {X.shape[1]} features per sample but the model takes {nin}")
-    if y.ndim == 0 or len(y) != len(X):
-        raise ValueError(
-            f"{x_name} has {len(X)} samples but {y_name} has {len(y) if y.ndim else 'no axis'}"
-        )
-    if not np.issubdtype(X.dtype, np.number):
-        raise ValueError(f"{x_name} must hold numbers, got dtype {X.dtype}")
-    for name, data in ((x_name, X), (y_name, y)):
-        if np.issubdtype(data.dtype, np.number):
-            bad = ~np.isfinite(data.reshape(len(data), -1)).all(axis=1)
-            if bad.any():
-                rows = np.flatnonzero(bad)
-                raise ValueError(
-                    f"{name} has NaN or infinite values in {len(rows)} row(s), the first at row "
-                    f"{rows[0]}: {data[rows[0]]!r}; training on them would turn every parameter "
-                    f"into NaN"
-                )
-    return X, y

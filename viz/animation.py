@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
@@ -19,6 +20,9 @@ from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
 from .scene import Options
+
+if TYPE_CHECKING:  # Pillow is imported where a GIF is written, not with the module
+    from PIL import Image
 
 FRAME_MODES = SEQUENCES  # forward, reverse, paths, depends
 
@@ -84,7 +88,7 @@ def save_animation(
                              for i, data in enumerate(images, start=1)})  # fmt: skip
 
 
-def _image(png: bytes):
+def _image(png: bytes) -> Image.Image:
     from PIL import Image
 
     return Image.open(io.BytesIO(png)).convert("RGB")

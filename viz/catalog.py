@@ -160,7 +160,7 @@ def draw_graph(
                 show_data=show_data, show_grad=show_grad)  # fmt: skip
 
 
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> Diagram:
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options: Any) -> Diagram:
     """``draw_graph`` with the signature of micrograd's ``draw_dot(root, format, rankdir)``."""
     return draw_graph(root, rankdir, format=format, **options)
 

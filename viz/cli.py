@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from autograd import TooManyPathsError, topological_order
+from autograd import TooManyPathsError, Value, topological_order
 
 from . import catalog
 from .animation import FRAME_MODES, frames, save_animation
@@ -24,7 +24,7 @@ from .description import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import CONSTANTS, ParseError, parse
 from .figure import Figure
 from .player_page import player
-from .render import RendererNotFoundError, RenderError, format_of
+from .render import Diagram, RendererNotFoundError, RenderError, format_of
 from .scene import Options
 from .view_paths import LAYOUTS
 
@@ -171,6 +171,7 @@ def run(argv: list[str]) -> int:
             f"--wrt {wrt!r} is not a variable of the expression ({', '.join(expression.variables)})"
         )
     out, leaves = expression.build(values)
+    assert isinstance(out, Value)  # an expression with variables builds a Value
     if out.parents:  # name the result; the title below gives its expression
         out.label = "out"
     x = leaves[wrt] if wrt in leaves else _sub_expression(out, wrt)
@@ -240,7 +241,7 @@ def _check_view_options(args: argparse.Namespace) -> None:
             raise UsageError(f"--animate writes .gif, .svg or .png, got {args.animate!r}")
 
 
-def _draw(args: argparse.Namespace, out, x):
+def _draw(args: argparse.Namespace, out: Value, x: Value) -> Diagram:
     """The view of the table named by --view, with the options it takes."""
     if args.view == "graph":
         out.backward()
@@ -253,7 +254,7 @@ def _draw(args: argparse.Namespace, out, x):
     return catalog.draw(fig, args.view, args.step, **options)
 
 
-def _sub_expression(out, text: str):
+def _sub_expression(out: Value, text: str) -> Value:
     """The node of the sub-expression written ``text`` ("a+b"), for a view of any node."""
     found = [v for v in topological_order(out) if v.label.replace(" ", "") == text.replace(" ", "")]
     if not found:

@@ -187,7 +187,9 @@ MAX_SYMBOL = 32  # characters of a name inside ∂-notation (edge labels, rows, 
 MAX_OPERAND = 16  # characters of an operand's name in a header's formula
 
 
-def written(v: Value, operands: Sequence[tuple[str, int]], const: str = "", compact=False):
+def written(
+    v: Value, operands: Sequence[tuple[str, int]], const: str = "", compact: bool = False
+) -> tuple[str, int]:
     """v's operation written with ``operands`` ((text, precedence) per parent) and its constant:
     ("b + 1", SUM), or compact for a name ("b+1", "w0·x0", "(y-t)²"). Operands are put in
     parentheses where the operation binds tighter: "(a + b) * c", "a - (b - c)"."""
@@ -220,7 +222,13 @@ def _grouped(op: ops.Op, tight: int, precedence: int, right: bool) -> bool:
 class _Names:
     """The display names of a graph's nodes, given in topological order (see ``describe``)."""
 
-    def __init__(self, order, given, constant_names, scopes) -> None:
+    def __init__(
+        self,
+        order: list[Value],
+        given: Mapping[Value, str],
+        constant_names: Mapping[Value, str],
+        scopes: Mapping[Value, object],
+    ) -> None:
         self.name: dict[Value, str] = {}
         self.precedence: dict[Value, int] = {}
         self.derived: set[Value] = set()

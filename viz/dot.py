@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import graphviz
 
-from .description import ConstantInfo, NodeInfo, number
+from .description import ConstantInfo, GraphDescription, NodeInfo, number
 from .scene import (
     BACKGROUND,
     CELL,
@@ -198,7 +198,7 @@ def build_dot(scene: Scene) -> str:
     return dot.source
 
 
-def _grid(dot, scene: Scene) -> None:
+def _grid(dot: graphviz.Digraph, scene: Scene) -> None:
     """The clusters in a grid of ``scene.columns`` columns: the first nodes of a
     column share a rank, and invisible edges chain the clusters in reading order (the last node
     of each to the first of the next, across the end of a row too), which lays each after its
@@ -213,7 +213,8 @@ def _grid(dot, scene: Scene) -> None:
                 column.node(box.nodes[0])
 
 
-def _add_cluster(dot, name: str, cluster: Cluster, graph, scene: Scene, placed: set) -> None:
+def _add_cluster(dot: graphviz.Digraph, name: str, cluster: Cluster, graph: GraphDescription,
+                 scene: Scene, placed: set[str]) -> None:  # fmt: skip
     with dot.subgraph(name=name) as box:
         label = f"<{markup(_line(cluster.label), MAX_TITLE, trailing=False)}>"
         if cluster.colour:  # a picture of its own, its label under it
@@ -250,7 +251,7 @@ def _node_label(node: NodeInfo, scene: Scene) -> dict[str, str]:
     return attrs
 
 
-def _add_constant(dot, constant: ConstantInfo, scene: Scene) -> None:
+def _add_constant(dot: graphviz.Digraph, constant: ConstantInfo, scene: Scene) -> None:
     muted = scene.nodes.get(constant.child, NodeStyle()).muted
     text = f"{constant.name} = " if constant.name else ""
     dot.node(constant.id, label=escape(text + number(constant.value)), color=MUTED,

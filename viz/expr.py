@@ -17,7 +17,9 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from autograd import Value, value
 
@@ -34,6 +36,8 @@ _TOKEN = re.compile(
 MAX_DEPTH = 100  # nested parentheses, functions, signs and powers: far below Python's own limit
 SHOWN = 72  # characters of the expression an error message quotes, around the error
 MAX_LABEL = 40  # characters of a sub-expression's text kept as its node's label
+
+Node = Value | float | None  # what a parse step gives: a Value, a number, None when only checking
 
 
 class ParseError(ValueError):
@@ -99,11 +103,13 @@ class Expression:
                 count += token.text != "+" or operand_before
         return count
 
-    def build(self, values: dict[str, float]) -> tuple[Value, dict[str, Value]]:
-        """The output Value, and the leaf Value of each variable (labelled with its name)."""
+    def build(self, values: dict[str, float]) -> tuple[Value | float, dict[str, Value]]:
+        """The output Value (a number when the expression has no variables), and the leaf Value
+        of each variable (labelled with its name)."""
         leaves = {name: Value(values[name], name) for name in self.variables}
-        parser = _Parser(self.text, self.tokens, leaves)
-        return parser.parse(), leaves
+        out = _Parser(self.text, self.tokens, leaves).parse()
+        assert out is not None  # with leaves, every step builds
+        return out, leaves
 
 
 def parse(text: str) -> Expression:
@@ -130,7 +136,8 @@ def _hint(token: Token) -> str:
     return " (powers are written **, as in Python: x**2)" if token.text == "^" else ""
 
 
-def _node(x: Value | float) -> Value:
+def _node(x: Node) -> Value:
+    assert x is not None  # a parser with leaves (the only one that builds) gives no None
     return x if isinstance(x, Value) else Value(x)
 
 
@@ -138,7 +145,8 @@ class _Parser:
     """Recursive descent over the tokens. With ``leaves`` None it only checks and collects the
     variable names; with leaves it builds the Value graph."""
 
-    def __init__(self, text, tokens, leaves, names=None):
+    def __init__(self, text: str, tokens: list[Token], leaves: dict[str, Value] | None,
+                 names: list[str] | None = None) -> None:  # fmt: skip
         self.text, self.tokens, self.leaves = text, tokens, leaves
         self.names = names if names is not None else []
         self.i = 0
@@ -154,7 +162,7 @@ class _Parser:
                 token,
             )
 
-    def parse(self):
+    def parse(self) -> Node:
         value = self.expr()
         token = self.peek()
         if token.kind != "end":
@@ -162,13 +170,13 @@ class _Parser:
         return value
 
     # grammar
-    def expr(self):
+    def expr(self) -> Node:
         return self.binary(self.term, ("+", "-"))
 
-    def term(self):
+    def term(self) -> Node:
         return self.binary(self.unary, ("*", "/"))
 
-    def binary(self, operand, symbols: tuple[str, ...]):
+    def binary(self, operand: Callable[[], Node], symbols: tuple[str, ...]) -> Node:
         """operand (symbol operand)*, left-associative."""
         start = self.peek().column
         value = operand()
@@ -177,7 +185,7 @@ class _Parser:
             value = self.named(self.apply(op, value, operand()), start)
         return value
 
-    def unary(self):
+    def unary(self) -> Node:
         start = self.peek().column
         if self.peek().text == "-" and self.peek().kind == "op":
             self.deeper(self.take())
@@ -191,7 +199,7 @@ class _Parser:
             return value
         return self.power()
 
-    def power(self):
+    def power(self) -> Node:
         start = self.peek().column
         base = self.atom()
         if self.peek().text == "**":
@@ -201,7 +209,7 @@ class _Parser:
             return self.named(self.apply("**", base, exponent), start)
         return base
 
-    def atom(self):
+    def atom(self) -> Node:
         token = self.take()
         if token.kind == "number":
             return float(token.text)
@@ -242,7 +250,7 @@ class _Parser:
         self.fail(f"expected a number, a name or '(' but found {_shown(token)}", token)
 
     # helpers
-    def named(self, value, start: int):
+    def named(self, value: Node, start: int) -> Node:
         """Label a new node with the text of its sub-expression, e.g. "(a+b)" or "tanh(x)",
         cut to MAX_LABEL characters with an ellipsis (a long expression's labels would otherwise
         take memory quadratic in its length)."""
@@ -255,9 +263,10 @@ class _Parser:
                 value.label = self.text[start : start + MAX_LABEL - 1].strip() + "…"
         return value
 
-    def apply(self, op, left, right):
+    def apply(self, op: str, left: Node, right: Node) -> Node:
         if self.leaves is None:
             return None
+        assert left is not None and right is not None  # with leaves, every step builds
         if not isinstance(left, Value) and not isinstance(right, Value):
             left = Value(left)  # a constant expression still becomes a node to draw
         if op == "+":
@@ -270,7 +279,7 @@ class _Parser:
             return left / right
         return left**right
 
-    def call(self, name, argument):
+    def call(self, name: str, argument: Node) -> Node:
         if self.leaves is None:
             return None
         return FUNCTIONS[name](_node(argument))
@@ -289,5 +298,5 @@ class _Parser:
         if token.text != text or token.kind == "bad":
             self.fail(f"expected {text!r} but found {_shown(token)}", token)
 
-    def fail(self, message: str, token: Token):
+    def fail(self, message: str, token: Token) -> NoReturn:
         raise ParseError(message, self.text, token.column)

@@ -10,9 +10,13 @@ player, the frames of a sequence) draws them all from the same ``Figure``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from autograd import (
+    Factorization,
+    ForwardMode,
+    PathSum,
+    ReverseMode,
     TooManyPathsError,
     Value,
     count_paths,
@@ -70,7 +74,7 @@ class Figure:
     # What several views read, each computed once per figure.
     def sweep(self, mode: str) -> Sweep:
 
-        def compute():
+        def compute() -> Sweep:
             if mode == "reverse":
                 return sweep(self.graph, mode, result=self.reverse())
             if mode == "forward" and isinstance(self.x, Value):
@@ -79,23 +83,33 @@ class Figure:
 
         return self.once(("sweep", mode), compute)
 
-    def reverse(self):
+    def reverse(self) -> ReverseMode:
         return self.once("reverse", lambda: reverse_mode(self.root))
 
-    def forward(self):
+    def forward(self) -> ForwardMode:
         return self.once("forward", lambda: forward_mode(self.root, self.wrt))
 
     def count_paths(self) -> int:
         return self.once("count", lambda: count_paths(self.root, self.wrt))
 
-    def path_sum(self, max_paths: int):
+    def path_sum(self, max_paths: int) -> PathSum:
         return self.once(("paths", max_paths), lambda: path_sum(self.root, self.wrt, max_paths))
 
-    def factorization(self, max_paths: int = 10_000, *, strict: bool = False):
+    @overload
+    def factorization(self, max_paths: int = ..., *, strict: Literal[True]) -> Factorization: ...
+
+    @overload
+    def factorization(
+        self, max_paths: int = ..., *, strict: bool = ...
+    ) -> Factorization | None: ...
+
+    def factorization(
+        self, max_paths: int = 10_000, *, strict: bool = False
+    ) -> Factorization | None:
         """``factorize(root, x)``; when a segment has too many paths to list, None (or with
         ``strict`` the ``TooManyPathsError``)."""
 
-        def compute():
+        def compute() -> Factorization | TooManyPathsError:
             try:
                 return factorize(self.root, self.wrt, max_paths=max_paths)
             except TooManyPathsError as err:

@@ -3,6 +3,8 @@ factorized sum over paths in one line, and which nodes are bookkeeping."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from autograd import Factorization, Path, Value, count_paths, forward_mode, ops, path_sum
 
 from .description import GraphDescription, number, symbol
@@ -81,7 +83,7 @@ MAX_BRACKETS_SHOWN = 6
 MAX_TERMS_SHOWN = 8
 
 
-def bracket(graph: GraphDescription, paths) -> tuple[list[str], list[str]]:
+def bracket(graph: GraphDescription, paths: Iterable[Path]) -> tuple[list[str], list[str]]:
     """A segment's path products as terms: symbolic ("α") and numeric ("2")."""
     symbolic, numeric = [], []
     for path in paths:

@@ -9,6 +9,7 @@ written by hand: the sum over paths, forward mode and reverse mode on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograd import TooManyPathsError, count_paths, forward_mode, path_sum, reverse_mode
@@ -63,7 +64,10 @@ def by_width(n: int) -> Costs:
     )
 
 
-def report(depths=(1, 2, 3, 4, 5, 6, 7, 8, 30), widths=(1, 2, 4, 8, 16, 32, 64)) -> str:
+def report(
+    depths: Sequence[int] = (1, 2, 3, 4, 5, 6, 7, 8, 30),
+    widths: Sequence[int] = (1, 2, 4, 8, 16, 32, 64),
+) -> str:
     """The two tables and what they say, as text."""
     lines = [
         "Why backpropagation is reverse mode, in multiplications counted by autograd.paths",

@@ -10,8 +10,9 @@ that computes ``activation(b + w_0 x_0 + w_1 x_1 + ...)`` in that order, as ``nn
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from autograd import Value, ops
 from nn.module import short_name
@@ -91,22 +92,33 @@ def read_model(model: object, order: list[Value]) -> ModelView:
     return ModelView(names, tuple(calls))
 
 
+class _Neuron(Protocol):
+    """What ``_is_neuron`` finds: a module with a list of weight Values and a bias Value."""
+
+    w: list[Value]
+    b: Value
+
+
+Children = Mapping[Value, list[Value]]  # each node's children in the graph, in topological order
+
+
 def _is_neuron(module: object) -> bool:
     w, b = getattr(module, "w", None), getattr(module, "b", None)
     return isinstance(b, Value) and isinstance(w, list) and all(isinstance(x, Value) for x in w)
 
 
-def _calls(neuron, children) -> Iterable[tuple[tuple, tuple, Value]]:
+def _calls(neuron: _Neuron, children: Children) -> Iterable[tuple[tuple, tuple, Value]]:
     """(products, sums, output) of each call of ``neuron`` in the graph."""
     weights = neuron.w
     for first in children.get(neuron.b, ()):
         products, sums = [], []
         node = neuron.b
-        step = first
+        step: Value | None = first
         for w in weights:
             product = _added_product(node, step, w)
             if product is None:
                 break
+            assert step is not None  # a product was found: step is previous + w * x
             products.append(product)
             sums.append(step)
             node = step
@@ -126,7 +138,7 @@ def _added_product(previous: Value, step: Value | None, w: Value) -> Value | Non
     return None
 
 
-def _activation(neuron, z: Value, children) -> Value:
+def _activation(neuron: _Neuron, z: Value, children: Children) -> Value:
     name = getattr(neuron, "activation_name", "")
     if name == "identity":
         return z

@@ -10,9 +10,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from autograd.files import atomic_write, atomic_write_all
 
@@ -203,7 +204,9 @@ class Diagram:
         """The diagram as SVG text."""
         return self.pipe("svg").decode("utf-8")
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
+    ) -> dict[str, str]:
         try:
             return {"image/svg+xml": self.svg()}
         except RendererNotFoundError:
@@ -232,7 +235,11 @@ def open_file(path: Path) -> None:
     subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def in_parallel(work, diagrams: list) -> list:
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def in_parallel(work: Callable[[_Item], _Result], diagrams: list[_Item]) -> list[_Result]:
     # Each render is a process of its own, and decoding a PNG releases the GIL: two threads
     # keep both cores busy.
     with ThreadPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:

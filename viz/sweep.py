@@ -15,6 +15,7 @@ and the player all read the same ``Sweep``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,7 @@ class Sweep:
         return f"{lhs} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {number(step.value)}"
 
 
-def signed_sum(values) -> str:
+def signed_sum(values: Iterable[float]) -> str:
     """ "2 + 3 - 1": a sum written with its signs."""
     text = ""
     for i, v in enumerate(values):

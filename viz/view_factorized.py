@@ -8,6 +8,8 @@ their own colour, and the legend states the identity with the multiplications of
 
 from __future__ import annotations
 
+from autograd import Factorization
+
 from .description import number
 from .figure import Figure
 from .labels import (
@@ -30,11 +32,13 @@ from .scene import (
     PURPLE,
     Annotations,
     EdgeStyle,
+    Line,
     NodeStyle,
     line,
 )
 
 SEGMENT_COLOURS = (BLUE, ORANGE, GREEN, PURPLE)
+Terms = tuple[list[str], list[str]]  # a bracket's path products: symbolic ("α"), numeric ("2")
 
 
 def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
@@ -77,7 +81,8 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     return Annotations(nodes, edges, title, legend, text=factorization_text(graph, fact))
 
 
-def shared_rows(lhs, before, terms, carried, value, first):
+def shared_rows(lhs: str, before: str, terms: Terms, carried: float, value: float,
+                first: bool) -> tuple[Line, ...]:  # fmt: skip
     """A shared node's rows: ∂Y/∂X = 2 + 3 + 5 = 10, or ∂Z/∂X = 7·10 + 11·10 + 13·10 = 310."""
     symbolic, numeric = terms
     if not first:
@@ -92,7 +97,8 @@ def shared_rows(lhs, before, terms, carried, value, first):
     return tuple(rows)
 
 
-def legend_rows(fig, fact, brackets, oname, xname, forward_mults):
+def legend_rows(fig: Figure, fact: Factorization, brackets: list[Terms], oname: str, xname: str,
+                forward_mults: int) -> list[tuple[tuple[str, ...], Line]]:  # fmt: skip
     graph = fig.graph
     colours = tuple(SEGMENT_COLOURS[k % len(SEGMENT_COLOURS)] for k in range(len(brackets)))
     count = fig.count_paths()

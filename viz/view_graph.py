@@ -4,6 +4,7 @@ graph, its names and neurons, or the classic network diagram with one box per ne
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from autograd import Value
 
@@ -11,7 +12,7 @@ from .description import ConstantInfo, EdgeInfo, GraphDescription, NodeInfo, num
 from .figure import Figure
 from .labels import is_bookkeeping, local_text
 from .network import ModelView, NeuronCall
-from .scene import MUTED, TEXT_COLOURS, Annotations, Cluster, EdgeStyle, NodeStyle, line
+from .scene import MUTED, TEXT_COLOURS, Annotations, Cluster, EdgeStyle, Line, NodeStyle, line
 
 LONGEST = 28  # characters of an edge label written with the nodes' names; else just "∂ = 2"
 SMALL_GRAPH = 60  # nodes: up to this many, constants are drawn as nodes of their own by default
@@ -59,7 +60,9 @@ _NETWORK_LEGEND = (
 _NO_BACKWARD = "no backward pass yet: call .backward() to see the gradients"
 
 
-def _node_style(node: NodeInfo, show_data: bool, show_grad: bool, rows=()) -> NodeStyle:
+def _node_style(
+    node: NodeInfo, show_data: bool, show_grad: bool, rows: Iterable[Line] = ()
+) -> NodeStyle:
     grad = (line(f"grad {number(node.grad)}"),) if show_grad else ()
     return NodeStyle(rows=grad + tuple(rows), data_row=show_data, muted=is_bookkeeping(node.value))
 
@@ -107,10 +110,18 @@ def clusters_of(graph: GraphDescription, view: ModelView) -> tuple[Cluster, ...]
     return tuple(clusters)
 
 
-def _collapsed(graph: GraphDescription, view: ModelView, show_data: bool, show_grad: bool):
+# The network diagram's scene: node styles, edge styles, the inputs, the groups of one rank.
+CollapsedScene = tuple[
+    dict[str, NodeStyle], list[EdgeStyle], tuple[ConstantInfo, ...], list[list[str]]
+]
+
+
+def _collapsed(
+    graph: GraphDescription, view: ModelView, show_data: bool, show_grad: bool
+) -> tuple[GraphDescription, CollapsedScene]:
     """The network diagram: each neuron call one node, its inputs' edges labelled by its weights.
 
-    Returns the new description and the scene's (node styles, edge styles, clusters, inputs)."""
+    Returns the new description and its ``CollapsedScene``."""
     call_of = view.call_of()
     children: dict[Value, set[Value]] = defaultdict(set)
     for node in graph.nodes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from autograd import PathSum
+
 from .description import copies, input_value, number
 from .figure import Figure
 from .labels import (
@@ -100,7 +102,15 @@ def annotate(
     return Annotations(nodes, edges, title, legend)
 
 
-def _legend(fig: Figure, listed, count, xname, oname, max_paths, only):
+def _legend(
+    fig: Figure,
+    listed: PathSum | None,
+    count: int,
+    xname: str,
+    oname: str,
+    max_paths: int,
+    only: int | None,
+) -> list[tuple[tuple[str, ...], Line]]:
     graph, x = fig.graph, fig.wrt
     rows: list[tuple[tuple[str, ...], Line]] = []
     paths = listed.paths if listed else ()
