@@ -292,11 +292,6 @@ def _accuracy_rule(metrics: object, loss: Callable) -> Callable | None:
     )
 
 
-def _positive_int(n: object) -> bool:
-    """An int (NumPy's included, bool not) of at least 1."""
-    return not isinstance(n, bool) and isinstance(n, numbers.Integral) and int(n) >= 1
-
-
 class _Collector:
     lock = threading.Lock()
     users = 0  # fits running now
