@@ -19,7 +19,7 @@ from autograd import Value
 from . import view_depends, view_factorized, view_graph, view_paths, view_sweep, view_values
 from .description import DEFAULT_MAX_NODES, drawable_order
 from .explanation import DEFAULT_MAX_PATHS, explain_text
-from .figure import Figure, check_step
+from .figure import Figure, check_options, check_step
 from .network import read_model
 from .render import Diagram, check_format
 from .scene import Annotations, Options, check_rankdir
@@ -100,6 +100,32 @@ def sequence(fig: Figure, name: str) -> list[Diagram]:
     return [draw(fig, name, step=k) for k in range(view.steps(fig) + 1)]
 
 
+def look(
+    rankdir: str | None,
+    max_nodes: int | None,
+    format: str = "svg",
+    *,
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
+) -> Options:
+    """The options every ``draw_*`` function takes, checked (``viz.figure.check_options``).
+
+    - ``legend``: ``"short"`` (one line: this picture's result, e.g. ``∂e/∂b = 1·2 + 1·3 = 5,
+      sum over 2 paths``), ``"full"`` (every row, with the counting rule and why reverse mode
+      wins, as ``explain()`` gives them), ``"side"`` (the full legend beside the graph, wrapped
+      narrow) or ``False`` (none).
+    - ``fontsize``: the nodes' text in points (12); edge labels, titles and the legend follow.
+    - ``size``: ``(width, height)`` in inches the picture is scaled down to fit, or ``"slide"``
+      for a 16:9 Beamer frame (6.3 by 3.0 inches).
+    - ``theme``: ``"light"``, ``"dark"`` (light text on a dark background, for dark slides) or
+      ``"print"`` (greys: paths, brackets and sweeps told apart by line pattern and number).
+      Every picture has an opaque background of its theme's colour.
+    """
+    return check_options(Options(rankdir, max_nodes, format, legend, fontsize, size, theme))
+
+
 def _check_x(x: object) -> Value:
     if not isinstance(x, Value):
         raise TypeError(f"x must be the Value to differentiate by, got {type(x).__name__}")
@@ -111,7 +137,7 @@ def _check_x(x: object) -> Value:
 
 def draw_graph(
     root: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     *,
     model: object = None,
@@ -120,6 +146,10 @@ def draw_graph(
     show_data: bool = True,
     show_grad: bool = True,
     format: str = "svg",
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """Every node's value and gradient, every edge's local derivative.
 
@@ -133,12 +163,14 @@ def draw_graph(
       drawn as small ellipses feeding it; by default when the graph has at most 60 nodes.
     - ``show_data``, ``show_grad``: the value and gradient rows (off for a cleaner slide).
     - ``format``: the default of ``.pipe()`` and ``.render()``, as in ``graphviz``.
+    - ``legend``, ``fontsize``, ``size``, ``theme``: how the picture looks, as in every
+      ``draw_*`` function (see ``look``).
 
     Bookkeeping (a multiply or divide by 1, a multiply by 0 from a label, adding 0) is drawn in
     grey: it stays in the maths, the eye may skip it. Before any backward pass has reached the
     graph, the picture says so instead of showing a column of zero gradients.
     """
-    rankdir = check_rankdir(rankdir)
+    rankdir = None if rankdir is None else check_rankdir(rankdir)
     check_format(format)
     for name, flag in (("show_data", show_data), ("show_grad", show_grad)):
         if not isinstance(flag, bool):
@@ -155,12 +187,17 @@ def draw_graph(
     if model is not None:
         view = read_model(model, drawable_order(root, max_nodes))
         naming = view_graph.naming(view)
-    fig = Figure(root, options=Options(rankdir, max_nodes, format), **naming)
+    options = look(
+        rankdir, max_nodes, format, legend=legend, fontsize=fontsize, size=size, theme=theme
+    )
+    fig = Figure(root, options=options, **naming)
     return draw(fig, "graph", view=view, collapse=collapse, show_constants=show_constants,
                 show_data=show_data, show_grad=show_grad)  # fmt: skip
 
 
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options: Any) -> Diagram:
+def draw_dot(
+    root: Value, format: str = "svg", rankdir: str | None = None, **options: Any
+) -> Diagram:
     """``draw_graph`` with the signature of micrograd's ``draw_dot(root, format, rankdir)``."""
     return draw_graph(root, rankdir, format=format, **options)
 
@@ -168,10 +205,14 @@ def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options: A
 def draw_forward(
     out: Value,
     x: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     *,
     step: int | None = None,
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """Forward mode from x: tangents d(node)/d(x) flow with the arrows.
 
@@ -182,17 +223,25 @@ def draw_forward(
     ∂x/∂x = 1): the node of step k highlighted, the tangents not computed yet left empty, and the
     same layout at every k.
     """
-    fig = Figure(out, None, Options(rankdir, max_nodes))
+    fig = Figure(
+        out,
+        None,
+        look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+    )
     fig.x = _check_x(x)
     return draw(fig, "forward", step)
 
 
 def draw_reverse(
     out: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     *,
     step: int | None = None,
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """Reverse mode from out: adjoints d(out)/d(node) flow back, against the arrows.
 
@@ -201,18 +250,30 @@ def draw_reverse(
     shows ``adjoint(child) · local → contribution``. With ``step=k``, the sweep after its first k
     steps (step 1 is the seed ∂out/∂out = 1), as in ``draw_forward``.
     """
-    return draw(Figure(out, None, Options(rankdir, max_nodes)), "reverse", step)
+    return draw(
+        Figure(
+            out,
+            None,
+            look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+        ),
+        "reverse",
+        step,
+    )
 
 
 def draw_paths(
     out: Value,
     x: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_paths: int = 12,
     max_nodes: int = DEFAULT_MAX_NODES,
     *,
     only: int | None = None,
     layout: str = "graph",
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """The path sum beside the factorized result.
 
@@ -225,7 +286,11 @@ def draw_paths(
     """
     if layout not in view_paths.LAYOUTS:
         raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")
-    fig = Figure(out, None, Options(rankdir, max_nodes))
+    fig = Figure(
+        out,
+        None,
+        look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+    )
     fig.x = _check_x(x)
     return draw(fig, "paths", max_paths=max_paths, only=only, layout=layout)
 
@@ -233,9 +298,14 @@ def draw_paths(
 def draw_factorized(
     out: Value,
     x: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     max_paths: int = 10_000,
+    *,
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """∂out/∂x as forward mode computes it, grouped at the nodes all paths share.
 
@@ -245,19 +315,35 @@ def draw_factorized(
     legend states ``sum over paths = (2+3+5)·(7+11+13)`` (with the labelled multipliers' symbols
     when there are some) and the multiplications of the path sum, forward and reverse mode.
     """
-    fig = Figure(out, None, Options(rankdir, max_nodes))
+    fig = Figure(
+        out,
+        None,
+        look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+    )
     fig.x = _check_x(x)
     return draw(fig, "factorized", max_paths=max_paths)
 
 
 def draw_depends(
-    out: Value, node: Value, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES
+    out: Value,
+    node: Value,
+    rankdir: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
+    theme: str = "light",
 ) -> Diagram:
     """Which inputs ``node`` depends on, in the graph of ``out``: the node outlined, the nodes
     it was computed from drawn as usual (the leaves among them filled), the rest greyed; the
     legend and ``.text`` name the inputs (``draw_depends(e, d)``: d depends on b).
     """
-    fig = Figure(out, None, Options(rankdir, max_nodes))
+    fig = Figure(
+        out,
+        None,
+        look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+    )
     if not isinstance(node, Value):
         raise TypeError(f"node must be a Value of the graph, got {type(node).__name__}")
     fig.x = node

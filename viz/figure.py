@@ -10,6 +10,7 @@ player, the frames of a sequence) draws them all from the same ``Figure``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Literal, overload
 
 from autograd import (
@@ -28,9 +29,14 @@ from autograd import (
 
 from .description import DEFAULT_MAX_NODES, GraphDescription, describe
 from .dot import build_dot
+from .fit import fitted
 from .render import Diagram, check_format
 from .scene import Annotations, Caption, Options, Scene, check_rankdir
 from .sweep import Sweep, sweep
+from .themes import check_theme
+
+LEGENDS = ("full", "short", "side", False)
+SLIDE = (6.3, 3.0)  # inches: what a 16:9 Beamer frame has for a picture under its title
 
 
 class Figure:
@@ -49,11 +55,7 @@ class Figure:
         self.graph: GraphDescription = describe(
             root, DEFAULT_MAX_NODES if limit is None else limit, **naming
         )
-        self.options = Options(
-            check_rankdir(self.options.rankdir),
-            self.options.max_nodes,
-            check_format(self.options.format),
-        )
+        self.options = check_options(self.options)
         self.root = root
         self.x = x
         self._once: dict[object, object] = {}
@@ -133,22 +135,73 @@ class Figure:
             title += f" (step {step} of {len(captions) - 1})"
             text = captions[step]
             caption = Caption.fitting(text, captions)
+        options = self.options
+        legend = annotations.legend
+        if options.legend == "short":
+            legend = [((), annotations.short)] if annotations.short else []
+        elif options.legend is False:
+            legend = []
+        footer = annotations.footer if options.legend is not False else ()
+        size = SLIDE if options.size == "slide" else options.size
         scene = Scene(
             annotations.graph or self.graph,
             annotations.nodes,
             annotations.edges,
             title,
-            annotations.legend,
+            legend,
             caption,
-            self.options.rankdir,
+            options.rankdir or "LR",
             annotations.constants,
             annotations.clusters,
             annotations.compact,
             annotations.same_rank,
             annotations.columns,
-            annotations.footer,
+            footer,
+            options.theme,
+            options.fontsize,
+            size if size is None or isinstance(size, tuple) else None,
+            options.legend == "side",
         )
+        if scene.size is not None:  # the layout that reads largest in the box
+            scene = fitted(scene, rotate=options.rankdir is None, side=options.legend == "full")
         return Diagram(build_dot(scene), text, self.options.format)
+
+
+def check_options(options: Options) -> Options:
+    """The options, each checked: a clear error names the bad value and what is accepted."""
+    legend, fontsize, size = options.legend, options.fontsize, options.size
+    if legend is True:  # a legend: the whole of it
+        legend = "full"
+    elif legend is not False and legend not in LEGENDS:
+        raise ValueError(f"legend must be 'full', 'short', 'side' or False, got {legend!r}")
+    if (
+        isinstance(fontsize, bool)
+        or not isinstance(fontsize, int | float)
+        or not 4 <= fontsize <= 72
+    ):
+        raise ValueError(f"fontsize must be a number of points from 4 to 72, got {fontsize!r}")
+    if size is not None and size != "slide":
+        ok = (
+            isinstance(size, tuple | list)
+            and len(size) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in size)
+            and all(0.5 <= v <= 200 for v in size)
+        )
+        if not ok:
+            raise ValueError(
+                "size must be (width, height) in inches, each from 0.5 to 200, or 'slide' "
+                f"(a 16:9 Beamer frame, {SLIDE[0]} by {SLIDE[1]} inches), got {size!r}"
+            )
+        size = (float(size[0]), float(size[1]))  # type: ignore[index]
+    return replace(
+        options,
+        rankdir=None if options.rankdir is None else check_rankdir(options.rankdir),
+        format=check_format(options.format),
+        legend=legend,
+        fontsize=float(fontsize),
+        size=size,
+        theme=check_theme(options.theme),
+    )
 
 
 def check_step(step: object, n: int) -> int:

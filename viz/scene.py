@@ -21,7 +21,11 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 # Okabe & Ito's colour-blind-safe palette, in their order (black last: plain edges are dark grey).
 ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
 BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
-PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, BLACK)
+# Tol's "muted" colours after them: twelve paths need twelve colours (see ``viz.themes``). Yellow
+# is left out (1.3:1 on white); green and reddish purple, which deuteranopes confuse, are apart.
+OLIVE, INDIGO, TEAL, WINE, ROSE = "#999933", "#332288", "#44AA99", "#882255", "#CC6677"
+PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, VERMILLION, BLUE, PURPLE, BLACK, OLIVE, INDIGO, TEAL,
+                WINE, ROSE)  # fmt: skip
 # The same palette for text on white: yellow and sky blue are too light to read.
 TEXT_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, BLACK)
 
@@ -31,7 +35,7 @@ BACKGROUND = "#FFFFFF"  # hidden text is drawn in it
 LEAF_FILL = "#EEF3FB"
 OP_FILL = "#F4F4F4"
 HIGHLIGHT_FILL = "#FFF1B8"
-CELL = ' COLOR="#8A8A8A"'  # the cells' own border colour: the table's outline may be invisible
+CELL_COLOUR = "#8A8A8A"  # the cells' own border colour: the table's outline may be invisible
 
 
 MAX_TITLE = 120  # characters of a title
@@ -83,6 +87,8 @@ class EdgeStyle:
     width: float = 1.2
     dashed: bool = False
     backward: bool = False
+    pattern: str = ""  # a line pattern ("dashed", "dotted"): a path's, with its ``marker``
+    marker: str = ""  # an arrowhead other than the default (a path's marker)
     beside: bool = False  # an edge within a rank: its label placed beside it once laid out
 
 
@@ -133,6 +139,11 @@ class Scene:
     # and last node (a copy of a graph, its nodes in topological order: small multiples).
     columns: int = 0
     footer: Line = ()  # a line centred under the picture (a legend row when there is a legend)
+    theme: str = "light"  # ``viz.themes``: the colours the scene's light palette becomes
+    fontsize: float = 12.0  # points of the nodes' text; the rest of the text follows
+    size: tuple[float, float] | None = None  # inches: the picture scaled down to fit this box
+    legend_side: bool = False  # the legend beside the graph, wrapped narrow, instead of under it
+    tight: bool = False  # less space between nodes, ranks and the text in a node (to fit a box)
 
 
 def check_rankdir(rankdir: object) -> str:
@@ -163,14 +174,20 @@ class Annotations:
     graph: GraphDescription | None = None
     columns: int = 0
     footer: Line = ()
+    short: Line = ()  # the legend in one line: this picture's result (``legend="short"``)
 
 
 @dataclass(frozen=True)
 class Options:
     """What every view of a figure shares, applied to the annotations in one place
-    (``viz.figure``): the layout direction, the drawing limit, the render format. (A theme, a
-    legend mode and a target size belong here too.)"""
+    (``viz.figure``): the layout direction, the drawing limit, the render format, the legend
+    ("full", "short", "side" or False), the nodes' font size in points, a target size in inches
+    (or "slide") and the theme ("light", "dark", "print")."""
 
-    rankdir: str = "LR"
+    rankdir: str | None = "LR"  # None: left to right, or with a size the way that reads larger
     max_nodes: int | None = None  # None: ``describe``'s limit (300 nodes)
     format: str = "svg"  # the default of ``Diagram.pipe()`` and ``.render()``
+    legend: str | bool = "short"
+    fontsize: float = 12.0
+    size: tuple[float, float] | str | None = None
+    theme: str = "light"

@@ -48,4 +48,4 @@ def annotate(fig: Figure, node: Value) -> Annotations:
         ((), line(f"the inputs it depends on (filled): {names}; the greyed nodes cannot move it")),
     )
     text = f"{target.name} depends on {names}"
-    return Annotations(nodes, edges, title, legend, text=text)
+    return Annotations(nodes, edges, title, legend, text=text, short=line(text))

@@ -34,10 +34,12 @@ from .scene import (
     EdgeStyle,
     Line,
     NodeStyle,
+    Span,
     line,
 )
 
 SEGMENT_COLOURS = (BLUE, ORANGE, GREEN, PURPLE)
+SEGMENT_PATTERNS = ("solid", "dashed", "dotted")  # a bracket told apart without colour too
 Terms = tuple[list[str], list[str]]  # a bracket's path products: symbolic ("α"), numeric ("2")
 
 
@@ -74,11 +76,20 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     for i in range(len(graph.edges)):
         segment = segment_of.get(i)
         colour = MUTED if segment is None else SEGMENT_COLOURS[segment % len(SEGMENT_COLOURS)]
+        pattern = "" if segment is None else SEGMENT_PATTERNS[segment % len(SEGMENT_PATTERNS)]
         edges.append(EdgeStyle((line(local_text(graph, i, symbolic=True)),), (colour,),
-                               width=1.2 if segment is None else 2.4))  # fmt: skip
+                               width=1.2 if segment is None else 2.4, pattern=pattern))  # fmt: skip
     title = f"∂{sw.out_name}/∂{sw.wrt_name}: the sum over paths, factorized"
     legend = legend_rows(fig, fact, brackets, sw.out_name, sw.wrt_name, sw.multiplications)
-    return Annotations(nodes, edges, title, legend, text=factorization_text(graph, fact))
+    count = fig.count_paths()
+    numeric = product_of_brackets([b[1] for b in brackets])
+    totals = "·".join(number(seg.total) for seg in fact.segments)
+    grouped = f" = {totals}" if len(fact.segments) > 1 else ""
+    short = line(Span(f"∂{sw.out_name}/∂{sw.wrt_name}", bold=True), f" = {numeric}{grouped} = ",
+                 Span(number(fact.total), bold=True),
+                 f", the sum over {count} path{'s' * (count != 1)} factorized")  # fmt: skip
+    return Annotations(nodes, edges, title, legend, text=factorization_text(graph, fact),
+                       short=short)  # fmt: skip
 
 
 def shared_rows(lhs: str, before: str, terms: Terms, carried: float, value: float,

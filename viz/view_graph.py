@@ -46,7 +46,8 @@ def annotate(
         clusters = ()
         constants = inputs + tuple(c for c in collapsed.constants if show_constants)
         return Annotations(nodes, edges, title, _NETWORK_LEGEND, constants=constants,
-                           compact=True, same_rank=same_rank, graph=collapsed)  # fmt: skip
+                           compact=True, same_rank=same_rank, graph=collapsed,
+                           short=_NETWORK_LEGEND[0][1])  # fmt: skip
     nodes = {n.id: _node_style(n, show_data, show_grad) for n in graph.nodes}
     edges = [EdgeStyle((line(local_text(graph, i, longest=LONGEST)),))
              for i in range(len(graph.edges))]  # fmt: skip

@@ -2,7 +2,8 @@
 
 Every edge of the graph is drawn once. An edge on some of the paths is drawn in their colours, as
 parallel bands, and its label lists their numbers in the same colours, so that a grey-scale print
-still tells the paths apart. The colours are Okabe and Ito's colour-blind-safe palette.
+still tells the paths apart; an edge of one path also has the path's line pattern and arrowhead
+(``viz.themes.PATH_STYLES``: twelve colours, Okabe and Ito's colour-blind-safe palette first).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from .labels import (
     inputs_comparison,
     local_text,
     route,
+    shorten_terms,
 )
 from .scene import (
     INK,
     MUTED,
-    PATH_COLOURS,
     Annotations,
     Cluster,
     EdgeStyle,
@@ -33,6 +34,7 @@ from .scene import (
     Span,
     line,
 )
+from .themes import path_style
 
 LAYOUTS = ("graph", "multiples")
 MAX_MULTIPLES = 12
@@ -40,7 +42,7 @@ MAX_MULTIPLES = 12
 
 def path_colour(i: int) -> str:
     """The colour of path number i (1-based)."""
-    return PATH_COLOURS[(i - 1) % len(PATH_COLOURS)]
+    return path_style(i).colour
 
 
 def check(fig: Figure, max_paths: int, only: object, layout: object) -> int:
@@ -90,8 +92,11 @@ def annotate(
         for n in numbers:
             tags += [Span(str(n), path_colour(n) if n in shown else MUTED, bold=True), Span(" ")]
         colours = tuple(path_colour(n) for n in shown) or (MUTED,)
+        alone = path_style(shown[0]) if len(shown) == 1 else None  # one band: its pattern too
         edges.append(EdgeStyle((line(local_text(graph, i), colour=ink), tuple(tags[:-1])),
-                               colours, width=2.5 if shown else 1.2))  # fmt: skip
+                               colours, width=2.5 if shown else 1.2,
+                               pattern=alone.pattern if alone else "",
+                               marker=alone.marker if alone else ""))  # fmt: skip
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
@@ -99,7 +104,26 @@ def annotate(
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
-    return Annotations(nodes, edges, title, legend)
+    short = _short(listed, count, oname, xname, only, fig.forward().derivative)
+    return Annotations(nodes, edges, title, legend, short=short)
+
+
+def _short(listed: PathSum | None, count: int, oname: str, xname: str, only: int | None,
+           total: float) -> Line:  # fmt: skip
+    """The picture's result in one line: ∂e/∂b = 1·2 + 1·3 = 5, sum over 2 paths."""
+    lhs = Span(f"∂{oname}/∂{xname}", bold=True)
+    if listed is None:
+        return line(lhs, " = ", Span(number(total), bold=True), f", a sum over {count} paths "
+                    "(too many to list: draw_factorized groups them)")  # fmt: skip
+    factors = ["·".join(number(e.local_grad) for e in p.edges) for p in listed.paths]
+    if only is not None:
+        product = number(listed.paths[only - 1].product)
+        return line(Span(f"path {only}", bold=True), f": {factors[only - 1]} = ",
+                    Span(product, bold=True),
+                    f", one of {count} paths of {lhs.text} = {number(listed.total)}")  # fmt: skip
+    terms = shorten_terms(" + ".join(factors), 48)
+    paths = f"sum over {count} paths" if count != 1 else "one path"
+    return line(lhs, f" = {terms} = ", Span(number(listed.total), bold=True), f", {paths}")
 
 
 def _legend(

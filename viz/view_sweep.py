@@ -9,6 +9,7 @@ the sweep completes it; each edge carries its local derivative and what it contr
 
 from __future__ import annotations
 
+from .description import number
 from .figure import Figure
 from .labels import local_text
 from .scene import (
@@ -19,7 +20,9 @@ from .scene import (
     VERMILLION,
     Annotations,
     EdgeStyle,
+    Line,
     NodeStyle,
+    Span,
     line,
 )
 from .sweep import Sweep
@@ -94,7 +97,24 @@ def annotate(fig: Figure, mode: str, step: int | None = None) -> Annotations:
         ),  # fmt: skip
     ]
     captions = [step_caption(sw, i) for i in range(n + 1)]
-    return Annotations(nodes, edges, title, legend, captions)
+    short = () if step is not None else _short(sw)  # a step's caption says what it computed
+    return Annotations(nodes, edges, title, legend, captions, short=short)
+
+
+def _short(sw: Sweep) -> Line:
+    """The sweep's result in one line: ∂e/∂b = 5 by forward mode from b (one sweep per input),
+    or every input's derivative from one reverse sweep."""
+    value = {s.node: s.value for s in sw.steps}
+    cost = f"{sw.multiplications} multiplications"
+    if sw.mode == "forward":
+        root = sw.graph.nodes[-1].id
+        found = f"{sw.derivative(root)} = {number(value.get(root, 0.0))}"
+        how = f" by one forward sweep from {sw.wrt_name} ({cost}; one sweep per input)"
+        return line(Span(found, bold=True), how)
+    leaves = [n.id for n in sw.graph.nodes if n.leaf and n.id in value]
+    found = ", ".join(f"{sw.derivative(i)} = {number(value[i])}" for i in leaves[:4])
+    more = f" and {len(leaves) - 4} more" if len(leaves) > 4 else ""
+    return line(Span(found + more, bold=True), f": every input from one reverse sweep ({cost})")
 
 
 def step_caption(sw: Sweep, k: int) -> str:

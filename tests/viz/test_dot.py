@@ -112,7 +112,7 @@ def test_a_graph_too_large_to_read_is_refused_with_the_way_out():
 
 def test_paths_view_colours_each_path_and_lists_their_products(classic):
     a, b, c, d, e = classic
-    source = draw_paths(e, b).source
+    source = draw_paths(e, b, legend="full").source
     assert "path 1: b → c → e: 1·2 = 2" in source and "path 2: b → d → e: 1·3 = 3" in source
     assert "sum over the 2 paths: 2 + 3 = 5 (2 multiplications)" in source
     assert "forward mode from b: 5 (2 multiplications)" in source
@@ -122,7 +122,7 @@ def test_paths_view_colours_each_path_and_lists_their_products(classic):
 
 def test_paths_view_of_the_three_by_three_graph():
     x, _, z = three_by_three()
-    source = draw_paths(z, x).source
+    source = draw_paths(z, x, legend="full").source
     assert "sum over the 9 paths: 14 + 21 + 35 + 22 + 33 + 55 + 26 + 39 + 65 = 310" in source
     assert len(re.findall(r"path \d+: X", source)) == 9
     assert "forward mode from X: 310" in source and "reverse mode from Z: 310" in source
@@ -133,6 +133,6 @@ def test_too_many_paths_are_counted_not_listed():
     y = x
     for _ in range(20):
         y = y + y
-    source = draw_paths(y, x).source
+    source = draw_paths(y, x, legend="full").source
     assert "1048576 paths, too many to list (max_paths=12)" in source
     assert "path 1:" not in source

@@ -14,6 +14,7 @@ from nn import functional as F
 from nn.module import short_name
 from viz.description import describe
 from viz.scene import MUTED
+from viz.themes import LIGHT
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_the_model_names_its_data_inputs(network):
 def test_bookkeeping_is_greyed_not_removed(network):
     _, loss = network
     statement = boxes(viz.draw_graph(loss).source)[describe(loss).nodes[-1].name]
-    assert f'<FONT COLOR="{MUTED}"><B>' in statement  # the mean over one sample: x / 1
+    assert f'<FONT COLOR="{LIGHT.text(MUTED)}"><B>' in statement  # the mean over one sample: x / 1
     assert "data 0.3169" in statement
 
 
@@ -142,7 +143,7 @@ def test_collapsed_each_neuron_is_one_box_with_its_weights_on_the_edges(network)
         assert f"grad {p.grad:.4g}" in source
     drawn = re.findall(r"-> n\d+ \[(?!style=invis)", source)
     assert len(drawn) == 6 + 3 + 1  # inputs to layer 0, layer 0 to 1, output to loss
-    assert "ŷ-1" in found["loss"] and f'COLOR="{MUTED}">(ŷ-1)²/1' in found["loss"]
+    assert "ŷ-1" in found["loss"] and f'COLOR="{LIGHT.text(MUTED)}">(ŷ-1)²/1' in found["loss"]
 
 
 def test_collapsed_a_batch_draws_one_box_per_neuron_and_sample():

@@ -18,6 +18,7 @@ from viz.cli import VIEWS as COMMAND_LINE_VIEWS
 from viz.cli import main
 from viz.render import render
 from viz.scene import MUTED
+from viz.themes import LIGHT
 
 VIZ = Path(viz.__file__).parent
 
@@ -128,14 +129,15 @@ def _node_line(source: str, name: str) -> str:
 
 def test_depends_highlights_the_node_its_ancestors_and_the_inputs_it_reads(classic):
     a, b, c, d, e = classic
-    diagram = draw_depends(e, d)  # d = b + 1
+    diagram = draw_depends(e, d, legend="full")  # d = b + 1
     assert diagram.text == "d depends on b"
     assert "what d depends on" in diagram.source
     assert "the inputs it depends on (filled): b" in diagram.source
-    assert MUTED in _node_line(diagram.source, "a")  # a cannot move d
-    assert MUTED in _node_line(diagram.source, "e")  # nor is e part of it
-    assert MUTED not in _node_line(diagram.source, "b")
-    assert MUTED not in _node_line(diagram.source, "d")
+    muted = LIGHT.text(MUTED)  # the grey of muted text, readable (4.5:1) on every fill
+    assert muted in _node_line(diagram.source, "a")  # a cannot move d
+    assert muted in _node_line(diagram.source, "e")  # nor is e part of it
+    assert muted not in _node_line(diagram.source, "b")
+    assert muted not in _node_line(diagram.source, "d")
 
 
 def test_depends_of_the_output_is_every_input(classic):

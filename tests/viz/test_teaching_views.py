@@ -64,7 +64,9 @@ def test_only_highlights_one_path_and_greys_the_rest_without_moving_anything():
     assert all(PATH_COLOURS[4] in ln for ln in coloured)
     assert "path 5 of 9" in source
     # the labels keep every path number, so each only=k has the layout of the full picture
-    sizes = {len(re.sub(r'"#[0-9A-F]{6}"', "", draw_paths(z, x, only=k).source)) for k in (1, 9)}
+    looks = r'"#[0-9A-F]{6}"| style=\w+| arrowhead=\w+'  # colours, a path's pattern and marker
+    drawn = (draw_paths(z, x, only=k, legend="full").source for k in (1, 9))
+    sizes = {len(re.sub(looks, "", source)) for source in drawn}
     assert len(sizes) == 1
 
 
@@ -105,7 +107,7 @@ def test_a_path_number_is_on_every_coloured_edge_so_grey_scale_prints_tell_them_
 # --- the factorized view ---------------------------------------------------------------------
 def test_the_factorized_view_groups_the_nine_products_at_the_shared_node():
     x, _, z = three_by_three()
-    diagram = draw_factorized(z, x)
+    diagram = draw_factorized(z, x, legend="full")
     source = diagram.source
     assert "∂Y/∂X = 2 + 3 + 5 = 10" in source
     assert "∂Z/∂X = 7·10 + 11·10 + 13·10 = 310" in source
@@ -116,7 +118,7 @@ def test_the_factorized_view_groups_the_nine_products_at_the_shared_node():
 
 def test_labelled_multipliers_appear_as_symbols_in_the_identity_and_on_the_edges():
     x, y, z = three_by_three(symbols=True)
-    source = draw_factorized(z, x).source
+    source = draw_factorized(z, x, legend="full").source
     assert "(α+β+γ)·(δ+ε+ζ)" in source and "= (2+3+5)·(7+11+13) = 10·31 = 310" in source
     assert "∂Y/∂X = α + β + γ" in source and "∂Z/∂X = (δ + ε + ζ)·∂Y/∂X" in source
     assert "∂(α·X)/∂X = α = 2" in source  # the symbol the derivative comes from
