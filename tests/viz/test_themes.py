@@ -189,7 +189,8 @@ def slide_text(diagram) -> tuple[float, float, float]:
     """Width and height (inches) of the rendered SVG and the points of its nodes' text: the
     fontsize the DOT asks for times the scale Graphviz applied to fit the box."""
     svg = diagram.pipe("svg").decode()
-    width, height = (float(v) / 72 for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())  # fmt: skip
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    width, height = (float(v) / 72 for v in size.groups())
     scale = float(re.search(r'transform="scale\(([\d.]+) ', svg).group(1))
     fontsize = float(re.search(r"node \[[^\]]*fontsize=([\d.]+)", diagram.source).group(1))
     return width, height, fontsize * scale
