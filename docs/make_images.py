@@ -51,6 +51,8 @@ def main() -> None:
         "network_neurons.png": draw_graph(loss, model=model, collapse="neuron"),
         "network_graph.png": draw_graph(loss, model=model),
     }
+    for theme in ("light", "dark", "print"):  # the same picture in each theme
+        pictures[f"classic_theme_{theme}.png"] = draw_paths(e, b, theme=theme)
     for name, diagram in pictures.items():
         print("wrote", diagram.save(HERE / name))
     print("wrote", *save_animation(frames(e, mode="reverse"), HERE / "classic_backprop.gif"))

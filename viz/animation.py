@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
-from .catalog import SEQUENCES, VIEWS, sequence
+from .catalog import SEQUENCES, VIEWS, look, sequence
 from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
-from .scene import Options
 
 if TYPE_CHECKING:  # Pillow is imported where a GIF is written, not with the module
     from PIL import Image
@@ -33,6 +32,11 @@ def frames(
     mode: str = "reverse",
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    theme: str = "light",
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
 ) -> list[Diagram]:
     """The diagrams of a sequence, first to last.
 
@@ -43,14 +47,16 @@ def frames(
     - ``mode="depends"``: each node in topological order with what it depends on
       (``draw_depends(out, node)``).
 
-    Each diagram's ``.text`` says what its step computes.
+    Each diagram's ``.text`` says what its step computes. ``theme``, ``legend``, ``fontsize``
+    and ``size`` are the ``draw_*`` functions' (see ``viz.catalog.look``).
     """
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
     view = VIEWS[mode]
     if view.needs_x and not view.x_as and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
-    return sequence(Figure(out, x, Options(rankdir, max_nodes)), mode)
+    options = look(rankdir, max_nodes, theme=theme, legend=legend, fontsize=fontsize, size=size)
+    return sequence(Figure(out, x, options), mode)
 
 
 def save_animation(

@@ -34,7 +34,6 @@ from .scene import (
     EdgeStyle,
     Line,
     NodeStyle,
-    Span,
     line,
 )
 
@@ -85,9 +84,8 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     numeric = product_of_brackets([b[1] for b in brackets])
     totals = "·".join(number(seg.total) for seg in fact.segments)
     grouped = f" = {totals}" if len(fact.segments) > 1 else ""
-    short = line(Span(f"∂{sw.out_name}/∂{sw.wrt_name}", bold=True), f" = {numeric}{grouped} = ",
-                 Span(number(fact.total), bold=True),
-                 f", the sum over {count} path{'s' * (count != 1)} factorized")  # fmt: skip
+    short = line(f"∂{sw.out_name}/∂{sw.wrt_name} = {numeric}{grouped} = {number(fact.total)}, "
+                 f"the sum over {count} path{'s' * (count != 1)} factorized")  # fmt: skip
     return Annotations(nodes, edges, title, legend, text=factorization_text(graph, fact),
                        short=short)  # fmt: skip
 

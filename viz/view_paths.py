@@ -110,20 +110,20 @@ def annotate(
 
 def _short(listed: PathSum | None, count: int, oname: str, xname: str, only: int | None,
            total: float) -> Line:  # fmt: skip
-    """The picture's result in one line: ∂e/∂b = 1·2 + 1·3 = 5, sum over 2 paths."""
-    lhs = Span(f"∂{oname}/∂{xname}", bold=True)
+    """The picture's result in one line: ∂e/∂b = 1·2 + 1·3 = 5, sum over 2 paths. (One run of
+    text: a renderer may misplace the spaces between runs of different styles.)"""
+    lhs = f"∂{oname}/∂{xname}"
     if listed is None:
-        return line(lhs, " = ", Span(number(total), bold=True), f", a sum over {count} paths "
-                    "(too many to list: draw_factorized groups them)")  # fmt: skip
+        return line(f"{lhs} = {number(total)}, a sum over {count} paths (too many to list: "
+                    "draw_factorized groups them)")  # fmt: skip
     factors = ["·".join(number(e.local_grad) for e in p.edges) for p in listed.paths]
     if only is not None:
         product = number(listed.paths[only - 1].product)
-        return line(Span(f"path {only}", bold=True), f": {factors[only - 1]} = ",
-                    Span(product, bold=True),
-                    f", one of {count} paths of {lhs.text} = {number(listed.total)}")  # fmt: skip
+        return line(f"path {only}: {factors[only - 1]} = {product}, one of {count} paths of "
+                    f"{lhs} = {number(listed.total)}")  # fmt: skip
     terms = shorten_terms(" + ".join(factors), 48)
     paths = f"sum over {count} paths" if count != 1 else "one path"
-    return line(lhs, f" = {terms} = ", Span(number(listed.total), bold=True), f", {paths}")
+    return line(f"{lhs} = {terms} = {number(listed.total)}, {paths}")
 
 
 def _legend(

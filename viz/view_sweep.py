@@ -22,7 +22,6 @@ from .scene import (
     EdgeStyle,
     Line,
     NodeStyle,
-    Span,
     line,
 )
 from .sweep import Sweep
@@ -110,11 +109,11 @@ def _short(sw: Sweep) -> Line:
         root = sw.graph.nodes[-1].id
         found = f"{sw.derivative(root)} = {number(value.get(root, 0.0))}"
         how = f" by one forward sweep from {sw.wrt_name} ({cost}; one sweep per input)"
-        return line(Span(found, bold=True), how)
+        return line(found + how)
     leaves = [n.id for n in sw.graph.nodes if n.leaf and n.id in value]
     found = ", ".join(f"{sw.derivative(i)} = {number(value[i])}" for i in leaves[:4])
     more = f" and {len(leaves) - 4} more" if len(leaves) > 4 else ""
-    return line(Span(found + more, bold=True), f": every input from one reverse sweep ({cost})")
+    return line(f"{found}{more}: every input from one reverse sweep ({cost})")
 
 
 def step_caption(sw: Sweep, k: int) -> str:

@@ -139,7 +139,7 @@ def test_png_has_an_opaque_background_of_the_theme(renderer, classic, name):
 def test_legend_short_is_one_line_with_this_pictures_result(classic):
     a, b, c, d, e = classic
     source = draw_paths(e, b).source
-    assert "= 1·2 + 1·3 =\u00a0<B>5</B>, sum over 2 paths" in source
+    assert "∂e/∂b = 1·2 + 1·3 = 5, sum over 2 paths" in source
     assert COUNT_RULE[:40] not in source and "path 1: b → c → e" not in source
     full = draw_paths(e, b, legend="full").source
     assert COUNT_RULE[:40] in full and "path 1: b → c → e: 1·2 = 2" in full
