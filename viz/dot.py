@@ -67,8 +67,10 @@ def new_digraph(
     """A Digraph with the house fonts and sizes (readable on a projector) in ``theme``'s colours
     on its opaque background, its text ``scale`` times the house sizes (12 points in a node)."""
     dot = graphviz.Digraph("pathgrad")
+    # margin=0: a PDF's page is the picture, all of it in the background's colour (Graphviz
+    # leaves a transparent half-inch around it); clusters set their own margins.
     dot.attr(rankdir=check_rankdir(rankdir), fontname="Helvetica", nodesep="0.35", ranksep="0.6",
-             bgcolor=theme.background, fontcolor=theme.text(BLACK))  # fmt: skip
+             bgcolor=theme.background, fontcolor=theme.text(BLACK), margin="0")  # fmt: skip
     dot.attr("node", shape="plain", fontname="Helvetica", fontsize=points(12, scale),
              fontcolor=theme.text(BLACK))  # fmt: skip
     dot.attr("edge", fontname="Helvetica", fontsize=points(11, scale), color=theme.line(INK),
@@ -178,7 +180,7 @@ def _add_cluster(dot: graphviz.Digraph, name: str, cluster: Cluster, graph: Grap
         size = points(12, scene.fontsize / 12)
         if cluster.colour:  # a picture of its own, its label under it
             box.attr(label=label, labelloc="b", color=theme.line(cluster.colour),
-                     penwidth="1.5", fontsize=size)  # fmt: skip
+                     penwidth="1.5", fontsize=size, margin="8")  # fmt: skip
         else:
             box.attr(label=label, labeljust="l", style="rounded,dashed", color=theme.line(MUTED),
                      fontcolor=theme.text(INK), fontsize=size, margin="6")  # fmt: skip
@@ -327,7 +329,7 @@ def notes_table(
                     f'ALIGN="LEFT" BALIGN="LEFT">{escape(shorten(caption.text, MAX_CAPTION))}</TD>'
                     "</TR>")  # fmt: skip
     for colours, text in legend:
-        cells = "".join(f'<TD BGCOLOR="{theme.line(c)}" WIDTH="12"> </TD>' for c in colours)
+        cells = "".join(_swatch(theme.line(c), scale) for c in colours)
         cells += "<TD> </TD>" * (swatches - len(colours))
         words = tuple(replace(span, text=shorten_words(span.text)) for span in text)
         lines = '<BR ALIGN="LEFT"/>'.join(
@@ -339,3 +341,11 @@ def notes_table(
         + "".join(rows)
         + "</TABLE>>"
     )
+
+
+def _swatch(colour: str, scale: float) -> str:
+    """A square of ``colour`` at the top of its legend row, however many lines the row has."""
+    side = round(12 * scale)
+    return ('<TD VALIGN="TOP" ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            f'<TR><TD BGCOLOR="{colour}" WIDTH="{side}" HEIGHT="{side}" FIXEDSIZE="TRUE"> </TD>'
+            "</TR></TABLE></TD>")  # fmt: skip

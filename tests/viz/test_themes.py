@@ -3,6 +3,7 @@ relies on. Contrast is checked with WCAG 2's formula, the slide fit on the rende
 
 import io
 import re
+import zlib
 from itertools import combinations
 
 import pytest
@@ -96,6 +97,44 @@ def test_green_and_reddish_purple_are_never_neighbours():
     colours = [s.colour for s in PATH_STYLES]
     i, j = colours.index(GREEN), colours.index(PURPLE)
     assert min(abs(i - j), len(colours) - abs(i - j)) > 1
+
+
+# Machado, Oliveira and Fernandes (2009): how a deuteranope (severity 1) sees linear sRGB.
+DEUTERANOPIA = ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                (-0.011820, 0.042940, 0.968881))  # fmt: skip
+
+
+def _linear(colour: str) -> list[float]:
+    values = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    return [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+
+
+def _lab_as_deuteranope(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of ``colour`` as a deuteranope sees it."""
+    rgb = [min(1.0, max(0.0, sum(m * v for m, v in zip(row, _linear(colour), strict=True))))
+           for row in DEUTERANOPIA]  # fmt: skip
+    r, g, b = rgb
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           0.0193 * r + 0.1192 * g + 0.9505 * b)  # fmt: skip
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+         for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]  # fmt: skip
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def _distance_for_deuteranopes(one: str, other: str) -> float:
+    a, b = _lab_as_deuteranope(one), _lab_as_deuteranope(other)
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+
+
+def test_neighbouring_paths_are_further_apart_for_deuteranopes_than_green_and_purple():
+    """Okabe and Ito's green and reddish purple merge for deuteranopes (ΔE about 18); any two
+    paths numbered one after the other differ more than that (and in pattern or marker too)."""
+    merging = _distance_for_deuteranopes(GREEN, PURPLE)
+    assert merging < 20
+    colours = [s.colour for s in PATH_STYLES]
+    for i, colour in enumerate(colours):
+        following = colours[(i + 1) % len(colours)]
+        assert _distance_for_deuteranopes(colour, following) > merging + 5, (i + 1, colour)
 
 
 def edge_looks(source: str) -> list[tuple[str, str]]:
@@ -259,3 +298,17 @@ def test_node_boxes_are_closed_on_every_side(renderer):
     assert drawn([(x, bottom - 1) for x in inside_x]) > 0.9  # the bottom side
     assert drawn([(left, y) for y in inside_y]) > 0.9
     assert drawn([(x, top) for x in inside_x]) > 0.9
+
+
+def test_a_pdf_page_is_filled_with_the_themes_background(renderer, classic, tmp_path):
+    if renderer != "dot":
+        pytest.skip("graphviz-pure does not write PDF")
+    *_, e = classic
+    pdf = draw_graph(e, theme="dark").save(tmp_path / "dark.pdf").read_bytes()
+    width, height = map(float, re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", pdf).groups())
+    stream = zlib.decompress(re.search(rb"stream\r?\n(.*?)endstream", pdf, re.S).group(1))
+    fill = re.search(rb"([\d.]+) ([\d.]+) ([\d.]+) rg /a0 gs\n0 0 ([\d.]+) ([\d.]+) re f", stream)
+    assert fill is not None  # the first thing drawn: a rectangle over the whole page
+    assert [round(float(v) * 255) for v in fill.groups()[:3]] == [0x1E, 0x1E, 0x1E]
+    assert float(fill.group(4)) == pytest.approx(width, abs=1)
+    assert float(fill.group(5)) == pytest.approx(height, abs=1)
