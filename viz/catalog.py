@@ -118,7 +118,9 @@ def look(
       narrow) or ``False`` (none).
     - ``fontsize``: the nodes' text in points (12); edge labels, titles and the legend follow.
     - ``size``: ``(width, height)`` in inches the picture is scaled down to fit, or ``"slide"``
-      for a 16:9 Beamer frame (6.3 by 3.0 inches).
+      for a 16:9 Beamer frame (6.3 by 3.0 inches); of the layouts tried (the legend under or
+      beside the graph, a tighter spacing, and with ``rankdir`` left out both LR and TB) the one
+      that reads largest is kept. Without ``size``, a ``rankdir`` left out is "LR".
     - ``theme``: ``"light"``, ``"dark"`` (light text on a dark background, for dark slides) or
       ``"print"`` (greys: paths, brackets and sweeps told apart by line pattern and number).
       Every picture has an opaque background of its theme's colour.
