@@ -20,6 +20,7 @@ from viz import (
     draw_graph,
     draw_paths,
     draw_reverse,
+    frames,
 )
 from viz.labels import COUNT_RULE
 from viz.scene import GREEN, PURPLE
@@ -312,3 +313,11 @@ def test_a_pdf_page_is_filled_with_the_themes_background(renderer, classic, tmp_
     assert [round(float(v) * 255) for v in fill.groups()[:3]] == [0x1E, 0x1E, 0x1E]
     assert float(fill.group(4)) == pytest.approx(width, abs=1)
     assert float(fill.group(5)) == pytest.approx(height, abs=1)
+
+
+def test_frames_take_the_look_of_the_draw_functions(classic):
+    *_, e = classic
+    sequence = frames(e, mode="reverse", theme="print", legend=False, fontsize=14)
+    assert all('bgcolor="#FFFFFF"' in d.source and "fontsize=14" in d.source for d in sequence)
+    with pytest.raises(ValueError, match="theme must be one of"):
+        frames(e, mode="reverse", theme="sepia")
