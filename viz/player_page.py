@@ -17,11 +17,11 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write
 
-from .catalog import sequence
+from .catalog import look, sequence
 from .dot import MAX_TOOLTIP, shorten, visible
 from .figure import Figure
 from .render import Diagram, RendererNotFoundError, RenderError, in_parallel, render
-from .scene import MAX_TITLE, Options
+from .scene import MAX_TITLE
 from .view_paths import MAX_MULTIPLES
 
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
@@ -84,15 +84,26 @@ class Player:
 
 
 def player(
-    out: Value, wrt: Value | None = None, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES
+    out: Value,
+    wrt: Value | None = None,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    theme: str = "light",
+    legend: str | bool = "short",
+    fontsize: float = 12,
+    size: tuple[float, float] | str | None = None,
 ) -> Player:
     """A ``Player`` stepping through out's forward pass and reverse sweep, and with ``wrt`` the
     paths from it one by one (when there are at most 12), their sum and the factorized view.
 
     ``.save("backprop.html")`` writes one self-contained page; in Jupyter it shows inline.
     Raises ``GraphTooLargeError`` past ``max_nodes`` (60: every step draws the whole graph).
+    ``theme``, ``legend``, ``fontsize`` and ``size`` are the ``draw_*`` functions' (the pictures'
+    own; the page around them stays light).
     """
-    fig = Figure(out, None, Options(rankdir, max_nodes))  # one description for every step
+    options = look(rankdir, max_nodes, theme=theme, legend=legend, fontsize=fontsize, size=size)
+    fig = Figure(out, None, options)  # one description for every step
     if wrt is not None and not isinstance(wrt, Value):
         raise TypeError(f"wrt must be a Value or None, got {type(wrt).__name__}")
     fig.x = wrt

@@ -21,6 +21,7 @@ from viz import (
     draw_paths,
     draw_reverse,
     frames,
+    player,
 )
 from viz.labels import COUNT_RULE
 from viz.scene import GREEN, PURPLE
@@ -315,9 +316,11 @@ def test_a_pdf_page_is_filled_with_the_themes_background(renderer, classic, tmp_
     assert float(fill.group(5)) == pytest.approx(height, abs=1)
 
 
-def test_frames_take_the_look_of_the_draw_functions(classic):
+def test_frames_and_the_player_take_the_look_of_the_draw_functions(classic):
     *_, e = classic
     sequence = frames(e, mode="reverse", theme="print", legend=False, fontsize=14)
     assert all('bgcolor="#FFFFFF"' in d.source and "fontsize=14" in d.source for d in sequence)
     with pytest.raises(ValueError, match="theme must be one of"):
         frames(e, mode="reverse", theme="sepia")
+    steps = player(e, theme="dark", fontsize=14).steps  # the player's pictures too
+    assert all('bgcolor="#1E1E1E"' in d.source and "fontsize=14" in d.source for _, d in steps)
