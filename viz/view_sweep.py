@@ -101,19 +101,19 @@ def annotate(fig: Figure, mode: str, step: int | None = None) -> Annotations:
 
 
 def _short(sw: Sweep) -> Line:
-    """The sweep's result in one line: ∂e/∂b = 5 by forward mode from b (one sweep per input),
-    or every input's derivative from one reverse sweep."""
+    """The sweep's result in one short line (it sets the width of a small picture): "∂e/∂b = 5:
+    a forward sweep from b, 2 multiplications", or every input's derivative from one reverse
+    sweep."""
     value = {s.node: s.value for s in sw.steps}
     cost = f"{sw.multiplications} multiplications"
     if sw.mode == "forward":
         root = sw.graph.nodes[-1].id
         found = f"{sw.derivative(root)} = {number(value.get(root, 0.0))}"
-        how = f" by one forward sweep from {sw.wrt_name} ({cost}; one sweep per input)"
-        return line(found + how)
+        return line(f"{found}: a forward sweep from {sw.wrt_name}, {cost}")
     leaves = [n.id for n in sw.graph.nodes if n.leaf and n.id in value]
     found = ", ".join(f"{sw.derivative(i)} = {number(value[i])}" for i in leaves[:4])
     more = f" and {len(leaves) - 4} more" if len(leaves) > 4 else ""
-    return line(f"{found}{more}: every input from one reverse sweep ({cost})")
+    return line(f"{found}{more}: one reverse sweep, {cost}")
 
 
 def step_caption(sw: Sweep, k: int) -> str:

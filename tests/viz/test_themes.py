@@ -184,8 +184,8 @@ def test_legend_short_is_one_line_with_this_pictures_result(classic):
     assert COUNT_RULE[:40] not in source and "path 1: b → c → e" not in source
     full = draw_paths(e, b, legend="full").source
     assert COUNT_RULE[:40] in full and "path 1: b → c → e: 1·2 = 2" in full
-    assert "every input from one reverse sweep" in draw_reverse(e).source
-    assert "by one forward sweep from b" in draw_forward(e, b).source
+    assert "∂e/∂a = 2, ∂e/∂b = 5: one reverse sweep, 3 multiplications" in draw_reverse(e).source
+    assert "∂e/∂b = 5: a forward sweep from b, 2 multiplications" in draw_forward(e, b).source
     assert "the sum over 2 paths factorized" in draw_factorized(e, b).source
 
 
