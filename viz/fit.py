@@ -4,7 +4,8 @@ reads largest once scaled down to fit.
 Graphviz scales a drawing down to its ``size`` attribute; how far depends on the layout. Each
 candidate (the direction, when the caller left it open; the legend beside the graph or under it;
 the usual or a tighter spacing) is laid out once by the renderer, and the one whose text comes
-out largest in the box is kept. Without a renderer the scene is drawn as it was asked for.
+out largest in the box is kept. Without a renderer, or past ``MOST_NODES`` nodes, the scene is
+drawn as it was asked for (Graphviz still scales it to the box).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from .render import RendererNotFoundError, RenderError, render
 from .scene import Scene
 
 ROTATED = {"LR": "TB", "TB": "LR", "RL": "BT", "BT": "RL"}
+# Nodes past which only the layout asked for is drawn: up to eight layouts of a large graph
+# would take minutes with graphviz-pure (a deterministic limit, not a clock).
+MOST_NODES = 100
 _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
@@ -38,7 +42,7 @@ def fitted(scene: Scene, rotate: bool, side: bool) -> Scene:
     """``scene`` in the candidate layout that reads largest in ``scene.size``: its direction or,
     with ``rotate``, the other one; with ``side``, the legend under the graph or beside it; the
     usual spacing or a tighter one. Ties keep the earlier candidate (the scene as asked for)."""
-    if scene.size is None:
+    if scene.size is None or len(scene.graph.nodes) > MOST_NODES:
         return scene
     candidates = [scene]
     if rotate:
