@@ -24,7 +24,7 @@ BLUE, VERMILLION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
 # Tol's "muted" colours after them: twelve paths need twelve colours (see ``viz.themes``). Yellow
 # is left out (1.3:1 on white); green and reddish purple, which deuteranopes confuse, are apart.
 OLIVE, INDIGO, TEAL, WINE, ROSE = "#999933", "#332288", "#44AA99", "#882255", "#CC6677"
-PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, VERMILLION, BLUE, PURPLE, BLACK, OLIVE, INDIGO, TEAL,
+PATH_COLOURS = (ORANGE, SKY_BLUE, GREEN, VERMILLION, BLUE, BLACK, PURPLE, OLIVE, INDIGO, TEAL,
                 WINE, ROSE)  # fmt: skip
 # The same palette for text on white: yellow and sky blue are too light to read.
 TEXT_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, BLACK)

@@ -44,9 +44,9 @@ class PathStyle:
     marker: str  # a Graphviz arrowhead
 
 
-# ``PATH_COLOURS``' order: green (3) and reddish purple (6), which deuteranopes confuse, are
-# three apart; the pattern changes from one path to the next, the marker every three paths, so
-# that no two paths share colour, pattern and marker.
+# ``PATH_COLOURS``' order: green (path 3) and reddish purple (path 7), which deuteranopes confuse,
+# are four apart and dotted versus solid; the pattern changes from one path to the next, the
+# marker every three paths, so that no two paths share colour, pattern and marker.
 _PATTERNS = ("solid", "dashed", "dotted")
 _MARKERS = ("normal", "empty", "diamond", "dot")
 PATH_STYLES = tuple(

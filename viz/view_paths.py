@@ -181,13 +181,15 @@ def _multiples(fig: Figure, count: int) -> Annotations:
     nodes, edges, clusters = {}, [], []
     for n, (prefix, path) in enumerate(zip(prefixes, paths, strict=True), start=1):
         on_path = set(edge_indices(graph, path))
-        colour = path_colour(n)
+        style = path_style(n)
+        colour = style.colour
         for node in graph.nodes:
             end = node.value is x or node.value is out
             nodes[prefix + node.id] = NodeStyle(oval=True, muted=not end)
         for i, edge in enumerate(graph.edges):
             if i in on_path:
-                edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3))
+                edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3,
+                                       pattern=style.pattern, marker=style.marker))  # fmt: skip
             else:
                 edges.append(EdgeStyle((), (MUTED,), 1))
         factors = "·".join(number(e.local_grad) for e in path.edges)

@@ -99,6 +99,7 @@ def test_green_and_reddish_purple_are_never_neighbours():
     colours = [s.colour for s in PATH_STYLES]
     i, j = colours.index(GREEN), colours.index(PURPLE)
     assert min(abs(i - j), len(colours) - abs(i - j)) > 1
+    assert PATH_STYLES[i].pattern != PATH_STYLES[j].pattern  # told apart without colour too
 
 
 # Machado, Oliveira and Fernandes (2009): how a deuteranope (severity 1) sees linear sRGB.
