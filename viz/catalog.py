@@ -166,7 +166,8 @@ def draw_graph(
     - ``show_data``, ``show_grad``: the value and gradient rows (off for a cleaner slide).
     - ``format``: the default of ``.pipe()`` and ``.render()``, as in ``graphviz``.
     - ``legend``, ``fontsize``, ``size``, ``theme``: how the picture looks, as in every
-      ``draw_*`` function (see ``look``).
+      ``draw_*`` function and ``frames`` (see ``look`` below: a one-line legend by default, the
+      nodes' font size, a box or slide to fit, and the light, dark or print theme).
 
     Bookkeeping (a multiply or divide by 1, a multiply by 0 from a label, adding 0) is drawn in
     grey: it stays in the maths, the eye may skip it. Before any backward pass has reached the
@@ -224,6 +225,7 @@ def draw_forward(
     the picture is the sweep after its first k steps (0: nothing computed yet; step 1 is the seed
     ∂x/∂x = 1): the node of step k highlighted, the tangents not computed yet left empty, and the
     same layout at every k.
+    ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     fig = Figure(
         out,
@@ -251,6 +253,7 @@ def draw_reverse(
     of its outgoing edges' contributions and the order in which the sweep completes it; each edge
     shows ``adjoint(child) · local → contribution``. With ``step=k``, the sweep after its first k
     steps (step 1 is the seed ∂out/∂out = 1), as in ``draw_forward``.
+    ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     return draw(
         Figure(
@@ -285,6 +288,7 @@ def draw_paths(
     picture per path with its product beneath and the sum at the end (up to 12 paths). With more
     than ``max_paths`` paths the legend gives their exact number instead of the list;
     ``draw_factorized`` shows any number of paths at once.
+    ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     if layout not in view_paths.LAYOUTS:
         raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")
@@ -316,6 +320,7 @@ def draw_factorized(
     contributions. Edge labels name the symbol a derivative comes from (``∂c/∂a = b = 2``). The
     legend states ``sum over paths = (2+3+5)·(7+11+13)`` (with the labelled multipliers' symbols
     when there are some) and the multiplications of the path sum, forward and reverse mode.
+    ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     fig = Figure(
         out,
@@ -340,6 +345,7 @@ def draw_depends(
     """Which inputs ``node`` depends on, in the graph of ``out``: the node outlined, the nodes
     it was computed from drawn as usual (the leaves among them filled), the rest greyed; the
     legend and ``.text`` name the inputs (``draw_depends(e, d)``: d depends on b).
+    ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     fig = Figure(
         out,
