@@ -97,6 +97,8 @@ def escape(text: str) -> str:
 
 
 def keep_end_spaces(text: str, trailing: bool = True) -> str:
+    """``text`` with the spaces at its ends as no-break spaces (SVG viewers drop ordinary ones
+    between runs of different styles); with ``trailing=False`` the trailing ones stay."""
     stripped = text.strip(" ")
     if not stripped:
         return "\u00a0" * len(text)
