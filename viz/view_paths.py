@@ -119,8 +119,9 @@ def _short(listed: PathSum | None, count: int, oname: str, xname: str, only: int
     factors = ["·".join(number(e.local_grad) for e in p.edges) for p in listed.paths]
     if only is not None:
         product = number(listed.paths[only - 1].product)
-        return line(f"path {only}: {factors[only - 1]} = {product}, one of {count} paths of "
-                    f"{lhs} = {number(listed.total)}")  # fmt: skip
+        # Not the sum: the frames of the paths one by one reach it later.
+        return line(f"path {only}: {factors[only - 1]} = {product}, one of the {count} paths "
+                    f"from {xname} to {oname}")  # fmt: skip
     terms = shorten_terms(" + ".join(factors), 48)
     paths = f"sum over {count} paths" if count != 1 else "one path"
     return line(f"{lhs} = {terms} = {number(listed.total)}, {paths}")

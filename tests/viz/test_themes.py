@@ -188,6 +188,8 @@ def test_legend_short_is_one_line_with_this_pictures_result(classic):
     assert "∂e/∂a = 2, ∂e/∂b = 5: one reverse sweep, 3 multiplications" in draw_reverse(e).source
     assert "∂e/∂b = 5: a forward sweep from b, 2 multiplications" in draw_forward(e, b).source
     assert "the sum over 2 paths factorized" in draw_factorized(e, b).source
+    alone = draw_paths(e, b, only=2).source  # one path: its product, not yet the sum
+    assert "path 2: 1·3 = 3, one of the 2 paths from b to e" in alone and "= 5" not in alone
 
 
 def test_legend_false_draws_none_and_side_puts_it_beside_the_graph(classic):
