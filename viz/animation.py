@@ -16,6 +16,7 @@ from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
 from .catalog import SEQUENCES, VIEWS, sequence
+from .contraction import check_contract, contracted_figure
 from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
@@ -33,6 +34,8 @@ def frames(
     mode: str = "reverse",
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_MAX_NODES,
+    *,
+    contract: bool = False,
 ) -> list[Diagram]:
     """The diagrams of a sequence, first to last.
 
@@ -43,13 +46,18 @@ def frames(
     - ``mode="depends"``: each node in topological order with what it depends on
       (``draw_depends(out, node)``).
 
-    Each diagram's ``.text`` says what its step computes.
+    Each diagram's ``.text`` says what its step computes. ``contract=True`` (with
+    ``mode="paths"``) draws linear combinations as weighted edges, as ``draw_paths`` does.
     """
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
     view = VIEWS[mode]
     if view.needs_x and not view.x_as and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
+    if check_contract(contract) and mode != "paths":
+        raise ValueError(f"contract=True goes with mode='paths', got mode={mode!r}")
+    if contract and isinstance(x, Value):
+        return sequence(contracted_figure(out, x, Options(rankdir, max_nodes), True), mode)
     return sequence(Figure(out, x, Options(rankdir, max_nodes)), mode)
 
 

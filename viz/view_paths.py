@@ -11,6 +11,7 @@ import math
 
 from autograd import PathSum
 
+from .contraction import contraction_rows, counted_in, engine, symbolic_product
 from .description import copies, input_value, number
 from .figure import Figure
 from .labels import (
@@ -116,28 +117,32 @@ def _legend(
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
         factors = "·".join(number(e.local_grad) for e in path.edges)
+        symbols = symbolic_product(fig, path)  # contract=True: "αδ = 2·7"
+        factors = f"{symbols} = {factors}" if symbols else factors
         faded = only is not None and n != only
         text = f"path {n}: {route(graph, path)}: {factors} = {number(path.product)}"
         rows.append(
             ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
         )
     forward, reverse = fig.forward(), fig.reverse()
+    where = counted_in(fig)  # contract=True: " in the contracted graph"
     if listed:
         terms = " + ".join(number(p.product) for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
-        cost = f"{listed.multiplications} multiplications"
+        cost = f"{listed.multiplications} multiplications{where}"
         rows.append(((), line(f"{which} = {number(listed.total)} ({cost})")))
     else:
         rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
                               f"draw_factorized(out, x) groups them")))  # fmt: skip
     rows.append(((), line(f"forward mode from {xname}: {number(forward.derivative)} "
-                          f"({forward.multiplications} multiplications)")))  # fmt: skip
-    cost = f"{reverse.multiplications} multiplications, every input at once"
+                          f"({forward.multiplications} multiplications{where})")))  # fmt: skip
+    cost = f"{reverse.multiplications} multiplications{where}, every input at once"
     rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
     comparison = fig.once(
-        "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000)
+        "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000, engine(fig))
     )
     rows += [((), line(text)) for text in (COUNT_RULE, comparison, WHY_REVERSE) if text]
+    rows += contraction_rows(fig)
     return rows
 
 
@@ -163,10 +168,15 @@ def _multiples(fig: Figure, count: int) -> Annotations:
             nodes[prefix + node.id] = NodeStyle(oval=True, muted=not end)
         for i, edge in enumerate(graph.edges):
             if i in on_path:
-                edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3))
+                text = number(edge.local_grad)  # contract=True: a labelled weight, "α = 2"
+                if edge.weighted and edge.formula != text:
+                    text = f"{edge.formula} = {text}"
+                edges.append(EdgeStyle((line(text, colour=INK),), (colour,), 3))
             else:
                 edges.append(EdgeStyle((), (MUTED,), 1))
         factors = "·".join(number(e.local_grad) for e in path.edges)
+        symbols = symbolic_product(fig, path)
+        factors = f"{symbols} = {factors}" if symbols else factors
         label = line(Span(f"path {n}", bold=True), f": {factors} = ",
                      Span(number(path.product), bold=True))  # fmt: skip
         clusters.append(Cluster(label, tuple(prefix + v.id for v in graph.nodes), colour=colour))
