@@ -91,8 +91,10 @@ def annotate(
         for n in numbers:
             tags += [Span(str(n), path_colour(n) if n in shown else MUTED, bold=True), Span(" ")]
         colours = tuple(path_colour(n) for n in shown) or (MUTED,)
-        edges.append(EdgeStyle((line(local_text(graph, i), colour=ink), tuple(tags[:-1])),
-                               colours, width=2.5 if shown else 1.2))  # fmt: skip
+        lines: tuple[Line, ...] = (line(local_text(graph, i), colour=ink), tuple(tags[:-1]))
+        if graph.edges[i].weighted:  # contract=True: a blank line keeps a parallel edge off it
+            lines += (line(" "),)
+        edges.append(EdgeStyle(lines, colours, width=2.5 if shown else 1.2))
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
