@@ -288,7 +288,7 @@ def symbolic_product(fig: Figure, path: Path) -> str:
     shown = [f for f in factors if f != "1"] or ["1"]
     text = ("" if all(len(f) == 1 and f.isalpha() for f in shown) else "·").join(shown)
     numbers = "·".join(number(e.local_grad) for e in path.edges)
-    return "" if text == numbers else text
+    return "" if text in (numbers, "1") else text
 
 
 def contraction_rows(fig: Figure) -> list[tuple[tuple[str, ...], Line]]:
