@@ -231,3 +231,25 @@ def test_contracted_linear_combinations_keep_the_derivative(stages, at):
     # Every product and partial sum is gone: a node left is x, a sum, or a tanh.
     assert all(n.value is x or n.value.operation.name in ("+", "-", "tanh")
                for n in described.graph.nodes)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags())
+def test_counting_on_a_description_agrees_with_autograd_on_its_values(recipe):
+    """What a contracted graph is counted with, checked where the graph is the Value graph."""
+    from autograd import count_paths, factorize, forward_mode, path_sum, reverse_mode
+
+    leaves, out = build_dag(recipe)
+    described = DescribedPaths(describe(out))
+    ours, theirs = described.reverse_mode(out), reverse_mode(out)
+    assert ours.multiplications == theirs.multiplications
+    for x in leaves:
+        assert ours.derivative(x) == pytest.approx(theirs.derivative(x), rel=1e-12, abs=1e-12)
+        assert described.count_paths(out, x) == count_paths(out, x)
+        forward = described.forward_mode(out, x)
+        assert forward.multiplications == forward_mode(out, x).multiplications
+        if count_paths(out, x) <= 500:
+            mine, engine = described.path_sum(out, x, 500), path_sum(out, x, 500)
+            assert [p.product for p in mine.paths] == [p.product for p in engine.paths]
+            assert mine.multiplications == engine.multiplications
+            assert described.factorize(out, x, 500).shared == factorize(out, x, 500).shared
