@@ -291,6 +291,15 @@ def symbolic_product(fig: Figure, path: Path) -> str:
     return "" if text in (numbers, "1") else text
 
 
+def product_text(fig: Figure, path: Path, factors: str) -> str:
+    """ "2·7 = 14" from a path's ``factors`` written in numbers, or for a contracted figure
+    "αδ = 2·7 = 14" ("a = 2" for a single factor)."""
+    product, symbols = number(path.product), symbolic_product(fig, path)
+    if not symbols:
+        return f"{factors} = {product}"
+    return f"{symbols} = {product}" if factors == product else f"{symbols} = {factors} = {product}"
+
+
 def contraction_rows(fig: Figure) -> list[tuple[tuple[str, ...], Line]]:
     """The row a contracted figure's legend adds: what its edges are, and what is counted."""
     if not isinstance(fig, ContractedFigure):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contraction import counted_in, symbolic_product
+from .contraction import counted_in, product_text
 from .description import number, symbol
 from .figure import Figure
 from .labels import COUNT_RULE, factorization_text
@@ -27,13 +27,16 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
         lines = [f"∂{oname}/∂{oname} = 1"]
     else:
         children = [graph.node(e.child).value for e in terms]
+        # A contracted sum's edge (contract=True) is its weight: ∂Z/∂Y·α, or α into out.
+        weights = [e.weighted and c is out for c, e in zip(children, terms, strict=True)]
         symbolic = " + ".join(
-            f"∂{oname}/∂{names[c]}·" + (e.formula if e.weighted else f"∂{names[c]}/∂{xname}")
-            for c, e in zip(children, terms, strict=True)
-        )  # a contracted sum's edge (contract=True) is its weight: ∂Z/∂Y·α
+            (e.formula if w else f"∂{oname}/∂{names[c]}·")
+            + ("" if w else e.formula if e.weighted else f"∂{names[c]}/∂{xname}")
+            for c, e, w in zip(children, terms, weights, strict=True)
+        )
         numeric = " + ".join(
-            f"{number(reverse.derivative(c))}·{number(e.local_grad)}"
-            for c, e in zip(children, terms, strict=True)
+            ("" if w else f"{number(reverse.derivative(c))}·") + number(e.local_grad)
+            for c, e, w in zip(children, terms, weights, strict=True)
         )
         lines = [f"∂{oname}/∂{xname} = {symbolic} = {numeric} = {number(reverse.derivative(x))}"]
     count = fig.count_paths()
@@ -41,8 +44,7 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
         result = fig.path_sum(max_paths)
         products = [
             f"{'→'.join(names[v] for v in p.nodes) or xname}: "
-            + (f"{symbolic_product(fig, p)} = " if symbolic_product(fig, p) else "")
-            + f"{'·'.join(number(e.local_grad) for e in p.edges) or '1'} = {number(p.product)}"
+            + product_text(fig, p, "·".join(number(e.local_grad) for e in p.edges) or "1")
             for p in result.paths
         ]
         lines.append(f"paths from {xname} to {oname} ({count}): " + "; ".join(products))

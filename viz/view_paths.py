@@ -11,7 +11,7 @@ import math
 
 from autograd import PathSum
 
-from .contraction import contraction_rows, counted_in, engine, symbolic_product
+from .contraction import contraction_rows, counted_in, engine, product_text, symbolic_product
 from .description import copies, input_value, number
 from .figure import Figure
 from .labels import (
@@ -119,10 +119,8 @@ def _legend(
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
         factors = "·".join(number(e.local_grad) for e in path.edges)
-        symbols = symbolic_product(fig, path)  # contract=True: "αδ = 2·7"
-        factors = f"{symbols} = {factors}" if symbols else factors
-        faded = only is not None and n != only
-        text = f"path {n}: {route(graph, path)}: {factors} = {number(path.product)}"
+        faded = only is not None and n != only  # contract=True: "αδ = 2·7 = 14"
+        text = f"path {n}: {route(graph, path)}: {product_text(fig, path, factors)}"
         rows.append(
             ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
         )
