@@ -227,8 +227,9 @@ def draw_paths(
 
     ``contract=True`` draws each linear combination c₁·x₁ + c₂·x₂ + ... as weighted edges
     xᵢ → sum, labelled with their multipliers (``viz.contraction``): Y = α·X + β·X + γ·X is
-    three edges X → Y, and a path of (α+β+γ)(δ+ε+ζ) reads αδ = 2·7 = 14, as lecture notes draw
-    it. The derivatives are unchanged; paths and multiplications are counted in that graph.
+    three edges X → Y, and a path of (α+β+γ)(δ+ε+ζ) reads αδ = 2·7 = 14, as the figure is
+    usually drawn. The derivatives are unchanged; paths and multiplications are counted in that
+    graph.
     """
     if layout not in view_paths.LAYOUTS:
         raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")

@@ -1,5 +1,6 @@
 """Contraction: each linear combination c₁·x₁ + c₂·x₂ + ... drawn as weighted edges xᵢ → sum,
-as lecture notes draw (α+β+γ)(δ+ε+ζ): X ⇉ Y ⇉ Z, three edges each, a path's product αδ = 2·7.
+as (α+β+γ)(δ+ε+ζ) is usually drawn (C. Olah, *Calculus on Computational Graphs:
+Backpropagation*, 2015): X ⇉ Y ⇉ Z, three edges each, a path's product αδ = 2·7.
 
 Built with Values, Y = α·X + β·X + γ·X is the nodes α·X, β·X, γ·X, α·X + β·X and Y, and a path
 reads 2·1·1·7·1·1. ``contract(graph, x)`` rewrites the description (data flows describe →
@@ -13,10 +14,10 @@ contract → annotate → write → render; the Values are untouched):
 - a term that is an absorbable **product** c·u becomes one edge u → sum whose local derivative is
   the product of the derivatives along the way (±c): the multiplier c is a number (``2 * u``,
   ``u * 2``) or a leaf Value that is not x and not u (``α * u``; when both operands are such
-  leaves, the left one is the multiplier: write c·x as the notes do). The edge's formula is the
+  leaves, the left one is the multiplier: write c·x, as the figure does). The edge's formula is the
   leaf's name (``α``) or the number; a leaf left without any edge is no longer drawn.
 - any other term u becomes an edge u → sum of derivative ±1. Terms with the same u stay separate,
-  parallel edges: three paths X ⇉ Y, as in the notes.
+  parallel edges: three paths X ⇉ Y, as in the figure.
 
 A sum whose chain absorbs nothing is left as it is, so a graph without linear combinations comes
 back unchanged (the same object). Every derivative with respect to x is unchanged (the

@@ -1,5 +1,5 @@
-"""contract=True: each linear combination drawn as weighted edges into its sum, as lecture notes
-draw (α+β+γ)(δ+ε+ζ): X ⇉ Y ⇉ Z, each path a product of two factors."""
+"""contract=True: each linear combination drawn as weighted edges into its sum, as the figure of
+(α+β+γ)(δ+ε+ζ) is usually drawn: X ⇉ Y ⇉ Z, each path a product of two factors."""
 
 import math
 
