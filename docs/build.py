@@ -40,7 +40,7 @@ CAPTIONS = {
     "three_by_three_paths.png": "The nine paths of (α+β+γ)(δ+ε+ζ), all through Y",
     "three_by_three_factorized.png": "The same paths regrouped where they meet: (2+3+5)·(7+11+13)",
     "three_by_three_multiples.png": "One small picture per path, its product beneath",
-    "three_by_three_contracted.png": "contract=True: X ⇉ Y ⇉ Z, three weighted edges each, αδ = 2·7 = 14",
+    "three_by_three_contracted.png": "contract=True: X ⇉ Y ⇉ Z, three weighted edges each",
     "network_neurons.png": "One sample through MLP(2, [3, 1]), one box per neuron",
     "network_graph.png": "The same network, every node drawn",
     "player.png": "The backprop player at the reverse sweep's third step",
