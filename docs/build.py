@@ -43,6 +43,7 @@ CAPTIONS = {
     "classic_theme_light.png": "The classic paths in the light theme (the default)",
     "classic_theme_dark.png": "The classic paths in the dark theme, for dark slides",
     "classic_theme_print.png": "The classic paths in the print theme: greys, patterns, numbers",
+    "three_by_three_contracted.png": "contract=True: X ⇉ Y ⇉ Z, three weighted edges each",
     "network_neurons.png": "One sample through MLP(2, [3, 1]), one box per neuron",
     "network_graph.png": "The same network, every node drawn",
     "player.png": "The backprop player at the reverse sweep's third step",

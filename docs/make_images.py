@@ -48,6 +48,7 @@ def main() -> None:
         "three_by_three_paths.png": draw_paths(z, x),
         "three_by_three_multiples.png": draw_paths(z, x, layout="multiples"),
         "three_by_three_factorized.png": draw_factorized(zs, xs),
+        "three_by_three_contracted.png": draw_paths(zs, xs, contract=True),
         "network_neurons.png": draw_graph(loss, model=model, collapse="neuron"),
         "network_graph.png": draw_graph(loss, model=model),
     }

@@ -16,6 +16,7 @@ from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
 from .catalog import SEQUENCES, VIEWS, look, sequence
+from .contraction import check_contract, contracted_figure
 from .description import DEFAULT_MAX_NODES
 from .figure import Figure
 from .render import Diagram, in_parallel, render
@@ -37,6 +38,7 @@ def frames(
     legend: str | bool = "short",
     fontsize: float = 12,
     size: tuple[float, float] | str | None = None,
+    contract: bool = False,
 ) -> list[Diagram]:
     """The diagrams of a sequence, first to last.
 
@@ -48,7 +50,8 @@ def frames(
       (``draw_depends(out, node)``).
 
     Each diagram's ``.text`` says what its step computes. ``theme``, ``legend``, ``fontsize``
-    and ``size`` are the ``draw_*`` functions' (see ``viz.catalog.look``).
+    and ``size`` are the ``draw_*`` functions' (see ``viz.catalog.look``). ``contract=True``
+    (with ``mode="paths"``) draws linear combinations as weighted edges, as ``draw_paths`` does.
     """
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
@@ -56,6 +59,10 @@ def frames(
     if view.needs_x and not view.x_as and not isinstance(x, Value):
         raise TypeError(f"mode={mode!r} needs x, the Value to differentiate by")
     options = look(rankdir, max_nodes, theme=theme, legend=legend, fontsize=fontsize, size=size)
+    if check_contract(contract) and mode != "paths":
+        raise ValueError(f"contract=True goes with mode='paths', got mode={mode!r}")
+    if contract and isinstance(x, Value):
+        return sequence(contracted_figure(out, x, options, True), mode)
     return sequence(Figure(out, x, options), mode)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from autograd import Value
 
 from . import view_depends, view_factorized, view_graph, view_paths, view_sweep, view_values
+from .contraction import contracted_figure
 from .description import DEFAULT_MAX_NODES, drawable_order
 from .explanation import DEFAULT_MAX_PATHS, explain_text
 from .figure import Figure, check_options, check_step
@@ -279,6 +280,7 @@ def draw_paths(
     fontsize: float = 12,
     size: tuple[float, float] | str | None = None,
     theme: str = "light",
+    contract: bool = False,
 ) -> Diagram:
     """The path sum beside the factorized result.
 
@@ -288,16 +290,22 @@ def draw_paths(
     picture per path with its product beneath and the sum at the end (up to 12 paths). With more
     than ``max_paths`` paths the legend gives their exact number instead of the list;
     ``draw_factorized`` shows any number of paths at once.
+
+    ``contract=True`` draws each linear combination c₁·x₁ + c₂·x₂ + ... as weighted edges
+    xᵢ → sum, labelled with their multipliers (``viz.contraction``): Y = α·X + β·X + γ·X is
+    three edges X → Y, and a path of (α+β+γ)(δ+ε+ζ) reads αδ = 2·7 = 14, as the figure is
+    usually drawn. The derivatives are unchanged; paths and multiplications are counted in that
+    graph.
     ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
     if layout not in view_paths.LAYOUTS:
         raise ValueError(f"layout must be 'graph' or 'multiples', got {layout!r}")
-    fig = Figure(
+    fig = contracted_figure(
         out,
-        None,
+        _check_x(x),
         look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+        contract,
     )
-    fig.x = _check_x(x)
     return draw(fig, "paths", max_paths=max_paths, only=only, layout=layout)
 
 
@@ -312,6 +320,7 @@ def draw_factorized(
     fontsize: float = 12,
     size: tuple[float, float] | str | None = None,
     theme: str = "light",
+    contract: bool = False,
 ) -> Diagram:
     """∂out/∂x as forward mode computes it, grouped at the nodes all paths share.
 
@@ -320,14 +329,15 @@ def draw_factorized(
     contributions. Edge labels name the symbol a derivative comes from (``∂c/∂a = b = 2``). The
     legend states ``sum over paths = (2+3+5)·(7+11+13)`` (with the labelled multipliers' symbols
     when there are some) and the multiplications of the path sum, forward and reverse mode.
+    ``contract=True``: linear combinations drawn as weighted edges, as in ``draw_paths``.
     ``legend``, ``fontsize``, ``size`` and ``theme`` are described under ``look``.
     """
-    fig = Figure(
+    fig = contracted_figure(
         out,
-        None,
+        _check_x(x),
         look(rankdir, max_nodes, legend=legend, fontsize=fontsize, size=size, theme=theme),
+        contract,
     )
-    fig.x = _check_x(x)
     return draw(fig, "factorized", max_paths=max_paths)
 
 
@@ -358,14 +368,17 @@ def draw_depends(
     return draw(fig, "depends", node=node)
 
 
-def explain(out: Value, x: Value, max_paths: int = DEFAULT_MAX_PATHS) -> str:
+def explain(
+    out: Value, x: Value, max_paths: int = DEFAULT_MAX_PATHS, *, contract: bool = False
+) -> str:
     """The derivative of out with respect to x in words and numbers, e.g.
 
         ∂e/∂b = ∂e/∂c·∂c/∂b + ∂e/∂d·∂d/∂b = 2·1 + 3·1 = 5
 
     followed by the paths with their products, how they factor at the nodes every path passes
-    through, and the multiplications each method needs.
+    through, and the multiplications each method needs. ``contract=True``: counted on the
+    graph with linear combinations as weighted edges (see ``draw_paths``): αδ = 2·7 = 14.
     """
     if not isinstance(out, Value) or not isinstance(x, Value):
         raise TypeError("explain(out, x) takes two Values")
-    return explain_text(Figure(out, x, Options(max_nodes=2**62)), max_paths)
+    return explain_text(contracted_figure(out, x, Options(max_nodes=2**62), contract), max_paths)

@@ -20,6 +20,7 @@ from autograd import TooManyPathsError, Value, topological_order
 from . import catalog
 from .animation import FRAME_MODES, frames, save_animation
 from .catalog import explain
+from .contraction import contracted_figure
 from .description import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import CONSTANTS, ParseError, parse
 from .figure import Figure
@@ -87,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         default="graph",
         metavar="{graph,multiples}",
         help="paths: the paths on the graph (default) or one small picture per path",
+    )
+    p.add_argument(
+        "--contract",
+        action="store_true",
+        help="paths/factorized: draw each sum c1*u1 + c2*u2 + ... as weighted edges u_i -> sum, "
+        "labelled with their multipliers (the derivative is the same; paths and multiplications "
+        "are counted on that graph)",
     )
     p.add_argument(
         "--animate",
@@ -176,11 +184,16 @@ def run(argv: list[str]) -> int:
         out.label = "out"
     x = leaves[wrt] if wrt in leaves else _sub_expression(out, wrt)
     _check_view_options(args)
+    if args.contract:  # the sub-expressions' labels are their text, not names: drop them
+        for v in topological_order(out):
+            if v.parents and v is not out and v is not x:
+                v.label = ""
     try:
         if args.html:
             page = player(out, x, args.rankdir, args.max_nodes)
         elif args.animate:
-            sequence = frames(out, x, args.view, args.rankdir, args.max_nodes)
+            sequence = frames(out, x, args.view, args.rankdir, args.max_nodes,
+                              contract=args.contract)  # fmt: skip
         else:
             diagram = _draw(args, out, x)
     except GraphTooLargeError as err:
@@ -188,7 +201,7 @@ def run(argv: list[str]) -> int:
     except (ValueError, TooManyPathsError) as err:
         raise UsageError(str(err)) from None
     print(f"out = {text}  at  " + ", ".join(f"{k}={values[k]:g}" for k in expression.variables))
-    print(explain(out, x))
+    print(explain(out, x, contract=args.contract))
     try:
         if args.html:
             written = [page.save(Path(args.html))]
@@ -234,6 +247,11 @@ def _check_view_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--html writes a .html page, got {args.html!r}")
     if args.html and args.animate:
         raise UsageError("--html and --animate each write their own file: choose one")
+    if args.contract and (args.html or args.view not in ("paths", "factorized")):
+        raise UsageError(
+            f"--contract goes with --view paths or factorized, not "
+            f"{'the player (--html)' if args.html else args.view}"
+        )
     if args.animate:
         if args.view not in ANIMATED:
             raise UsageError(f"--animate goes with --view {', '.join(ANIMATED)}, not {args.view}")
@@ -246,7 +264,12 @@ def _draw(args: argparse.Namespace, out: Value, x: Value) -> Diagram:
     if args.view == "graph":
         out.backward()
     view = catalog.VIEWS[args.view]
-    fig = Figure(out, x if view.needs_x else None, Options(args.rankdir, args.max_nodes))
+    shared = Options(args.rankdir, args.max_nodes)
+    fig = (
+        contracted_figure(out, x, shared, True)
+        if args.contract
+        else Figure(out, x if view.needs_x else None, shared)
+    )
     given = {"only": args.only, "layout": args.layout}
     options = {k: v for k, v in given.items() if k in view.options}
     if view.x_as:  # a view of any node (depends): --wrt names it

@@ -52,6 +52,7 @@ class EdgeInfo:
     local_grad: float  # nan where ``custom``
     formula: str = ""  # the local derivative in the operands' names: "d" for ∂(c*d)/∂c
     custom: bool = False  # the child's backward is the user's own function (_backward)
+    weighted: bool = False  # a weighted edge of a contracted sum (viz.contraction): its weight
 
 
 @dataclass(frozen=True)

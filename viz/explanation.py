@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .contraction import counted_in, product_text
 from .description import number, symbol
 from .figure import Figure
 from .labels import COUNT_RULE, factorization_text
@@ -20,24 +21,30 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
     forward = fig.forward()
     oname, xname = names[out], names[x]
     # The chain rule at x: one term per edge leaving x (towards nodes that reach out).
-    terms = [
-        (child, d)
-        for child in names
-        for p, d in zip(child.parents, child.local_grads, strict=True)
-        if p is x
-    ]
+    graph = fig.graph
+    terms = [e for e in graph.edges if graph.node(e.parent).value is x]
     if x is out:
         lines = [f"∂{oname}/∂{oname} = 1"]
     else:
-        symbolic = " + ".join(f"∂{oname}/∂{names[c]}·∂{names[c]}/∂{xname}" for c, _ in terms)
-        numeric = " + ".join(f"{number(reverse.derivative(c))}·{number(d)}" for c, d in terms)
+        children = [graph.node(e.child).value for e in terms]
+        # A contracted sum's edge (contract=True) is its weight: ∂Z/∂Y·α, or α into out.
+        weights = [e.weighted and c is out for c, e in zip(children, terms, strict=True)]
+        symbolic = " + ".join(
+            (e.formula if w else f"∂{oname}/∂{names[c]}·")
+            + ("" if w else e.formula if e.weighted else f"∂{names[c]}/∂{xname}")
+            for c, e, w in zip(children, terms, weights, strict=True)
+        )
+        numeric = " + ".join(
+            ("" if w else f"{number(reverse.derivative(c))}·") + number(e.local_grad)
+            for c, e, w in zip(children, terms, weights, strict=True)
+        )
         lines = [f"∂{oname}/∂{xname} = {symbolic} = {numeric} = {number(reverse.derivative(x))}"]
     count = fig.count_paths()
     if count <= max_paths:
         result = fig.path_sum(max_paths)
         products = [
             f"{'→'.join(names[v] for v in p.nodes) or xname}: "
-            f"{'·'.join(number(e.local_grad) for e in p.edges) or '1'} = {number(p.product)}"
+            + product_text(fig, p, "·".join(number(e.local_grad) for e in p.edges) or "1")
             for p in result.paths
         ]
         lines.append(f"paths from {xname} to {oname} ({count}): " + "; ".join(products))
@@ -51,7 +58,7 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
         if factored:
             lines.append(factored)
     lines.append(
-        f"multiplications: {mults}, forward mode {forward.multiplications}, "
+        f"multiplications{counted_in(fig)}: {mults}, forward mode {forward.multiplications}, "
         f"reverse mode {reverse.multiplications} (all inputs at once)"
     )
     lines.append(f"({COUNT_RULE})")

@@ -113,7 +113,7 @@ class Figure:
 
         def compute() -> Factorization | TooManyPathsError:
             try:
-                return factorize(self.root, self.wrt, max_paths=max_paths)
+                return self._factorize(max_paths)
             except TooManyPathsError as err:
                 return err
 
@@ -123,6 +123,9 @@ class Figure:
                 raise found
             return None
         return found
+
+    def _factorize(self, max_paths: int) -> Factorization:
+        return factorize(self.root, self.wrt, max_paths=max_paths)
 
     def diagram(self, annotations: Annotations, step: int | None = None) -> Diagram:
         """The picture: the annotations with the shared options, as DOT, in a ``Diagram``.

@@ -4,8 +4,12 @@ factorized sum over paths in one line, and which nodes are bookkeeping."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from autograd import Factorization, Path, Value, count_paths, forward_mode, ops, path_sum
+from autograd import Factorization, Path, Value, ops
+from autograd import count_paths as _count_paths
+from autograd import forward_mode as _forward_mode
+from autograd import path_sum as _path_sum
 
 from .description import GraphDescription, number, symbol
 
@@ -30,7 +34,9 @@ def local_text(
     if edge.custom:  # the child's backward is a function of the user's
         return CUSTOM_BACKWARD
     value = number(edge.local_grad)
-    if symbolic and edge.formula and edge.formula != value:
+    if edge.weighted:  # a contracted sum's edge (viz.contraction): its weight, "α = 2"
+        text = f"{edge.formula} = {value}" if edge.formula not in ("", value) else value
+    elif symbolic and edge.formula and edge.formula != value:
         text = f"∂{child}/∂{parent} = {edge.formula} = {value}"
     else:
         text = f"∂{child}/∂{parent} = {value}"
@@ -60,8 +66,16 @@ def route(graph: GraphDescription, path: Path) -> str:
     return " → ".join(graph.node_of(v).name for v in path.nodes)
 
 
-def inputs_comparison(graph: GraphDescription, reverse_mults: int, max_paths: int) -> str:
-    """The cost of every input's derivative by each method, on this graph."""
+def inputs_comparison(
+    graph: GraphDescription, reverse_mults: int, max_paths: int, engine: Any = None
+) -> str:
+    """The cost of every input's derivative by each method, on this graph (with ``engine``'s
+    ``count_paths``, ``forward_mode`` and ``path_sum``: ``autograd``'s by default)."""
+    count_paths, forward_mode, path_sum = (
+        (_count_paths, _forward_mode, _path_sum)
+        if engine is None
+        else (engine.count_paths, engine.forward_mode, engine.path_sum)
+    )
     out = graph.nodes[-1].value
     leaves = [n for n in graph.nodes if not n.value.parents and n.value is not out]
     if len(leaves) < 2:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from autograd import Factorization
 
+from .contraction import contraction_rows, counted_in
 from .description import number
 from .figure import Figure
 from .labels import (
@@ -138,7 +139,9 @@ def legend_rows(fig: Figure, fact: Factorization, brackets: list[Terms], oname: 
     )
     reverse = fig.reverse().multiplications
     sweeps = f"{forward_mults} in forward mode from {xname}; {reverse} in reverse mode from {oname}"
-    rows.append(((), line(f"multiplications: {listed}; {sweeps}, for every input")))
+    where = counted_in(fig)  # contract=True: " in the contracted graph"
+    rows.append(((), line(f"multiplications{where}: {listed}; {sweeps}, for every input")))
     rows.append(((), line(COUNT_RULE)))
     rows.append(((), line(WHY_REVERSE)))
+    rows += contraction_rows(fig)
     return rows

@@ -12,6 +12,7 @@ import math
 
 from autograd import PathSum
 
+from .contraction import contraction_rows, counted_in, engine, product_text, symbolic_product
 from .description import copies, input_value, number
 from .figure import Figure
 from .labels import (
@@ -93,8 +94,10 @@ def annotate(
             tags += [Span(str(n), path_colour(n) if n in shown else MUTED, bold=True), Span(" ")]
         colours = tuple(path_colour(n) for n in shown) or (MUTED,)
         alone = path_style(shown[0]) if len(shown) == 1 else None  # one band: its pattern too
-        edges.append(EdgeStyle((line(local_text(graph, i), colour=ink), tuple(tags[:-1])),
-                               colours, width=2.5 if shown else 1.2,
+        lines: tuple[Line, ...] = (line(local_text(graph, i), colour=ink), tuple(tags[:-1]))
+        if graph.edges[i].weighted:  # contract=True: a blank line keeps a parallel edge off it
+            lines += (line(" "),)
+        edges.append(EdgeStyle(lines, colours, width=2.5 if shown else 1.2,
                                pattern=alone.pattern if alone else "",
                                marker=alone.marker if alone else ""))  # fmt: skip
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
@@ -104,23 +107,24 @@ def annotate(
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
-    short = _short(listed, count, oname, xname, only, fig.forward().derivative)
+    short = _short(fig, listed, count, oname, xname, only)
     return Annotations(nodes, edges, title, legend, short=short)
 
 
-def _short(listed: PathSum | None, count: int, oname: str, xname: str, only: int | None,
-           total: float) -> Line:  # fmt: skip
+def _short(fig: Figure, listed: PathSum | None, count: int, oname: str, xname: str,
+           only: int | None) -> Line:  # fmt: skip
     """The picture's result in one line: ∂e/∂b = 1·2 + 1·3 = 5, sum over 2 paths. (One run of
     text: a renderer may misplace the spaces between runs of different styles.)"""
     lhs = f"∂{oname}/∂{xname}"
     if listed is None:
-        return line(f"{lhs} = {number(total)}, a sum over {count} paths (too many to list: "
+        total = number(fig.forward().derivative)
+        return line(f"{lhs} = {total}, a sum over {count} paths (too many to list: "
                     "draw_factorized groups them)")  # fmt: skip
     factors = ["·".join(number(e.local_grad) for e in p.edges) for p in listed.paths]
     if only is not None:
-        product = number(listed.paths[only - 1].product)
+        product = product_text(fig, listed.paths[only - 1], factors[only - 1])
         # Not the sum: the frames of the paths one by one reach it later.
-        return line(f"path {only}: {factors[only - 1]} = {product}, one of the {count} paths "
+        return line(f"path {only}: {product}, one of the {count} paths "
                     f"from {xname} to {oname}")  # fmt: skip
     terms = shorten_terms(" + ".join(factors), 48)
     paths = f"sum over {count} paths" if count != 1 else "one path"
@@ -141,28 +145,30 @@ def _legend(
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
         factors = "·".join(number(e.local_grad) for e in path.edges)
-        faded = only is not None and n != only
-        text = f"path {n}: {route(graph, path)}: {factors} = {number(path.product)}"
+        faded = only is not None and n != only  # contract=True: "αδ = 2·7 = 14"
+        text = f"path {n}: {route(graph, path)}: {product_text(fig, path, factors)}"
         rows.append(
             ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
         )
     forward, reverse = fig.forward(), fig.reverse()
+    where = counted_in(fig)  # contract=True: " in the contracted graph"
     if listed:
         terms = " + ".join(number(p.product) for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
-        cost = f"{listed.multiplications} multiplications"
+        cost = f"{listed.multiplications} multiplications{where}"
         rows.append(((), line(f"{which} = {number(listed.total)} ({cost})")))
     else:
         rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
                               f"draw_factorized(out, x) groups them")))  # fmt: skip
     rows.append(((), line(f"forward mode from {xname}: {number(forward.derivative)} "
-                          f"({forward.multiplications} multiplications)")))  # fmt: skip
-    cost = f"{reverse.multiplications} multiplications, every input at once"
+                          f"({forward.multiplications} multiplications{where})")))  # fmt: skip
+    cost = f"{reverse.multiplications} multiplications{where}, every input at once"
     rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
     comparison = fig.once(
-        "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000)
+        "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000, engine(fig))
     )
     rows += [((), line(text)) for text in (COUNT_RULE, comparison, WHY_REVERSE) if text]
+    rows += contraction_rows(fig)
     return rows
 
 
@@ -189,11 +195,16 @@ def _multiples(fig: Figure, count: int) -> Annotations:
             nodes[prefix + node.id] = NodeStyle(oval=True, muted=not end)
         for i, edge in enumerate(graph.edges):
             if i in on_path:
-                edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3,
+                text = number(edge.local_grad)  # contract=True: a labelled weight, "α = 2"
+                if edge.weighted and edge.formula != text:
+                    text = f"{edge.formula} = {text}"
+                edges.append(EdgeStyle((line(text, colour=INK),), (colour,), 3,
                                        pattern=style.pattern, marker=style.marker))  # fmt: skip
             else:
                 edges.append(EdgeStyle((), (MUTED,), 1))
         factors = "·".join(number(e.local_grad) for e in path.edges)
+        symbols = symbolic_product(fig, path)
+        factors = f"{symbols} = {factors}" if symbols else factors
         label = line(Span(f"path {n}", bold=True), f": {factors} = ",
                      Span(number(path.product), bold=True))  # fmt: skip
         clusters.append(Cluster(label, tuple(prefix + v.id for v in graph.nodes), colour=colour))

@@ -166,6 +166,20 @@ def check_max_nodes(capsys, tmp_path):
     assert status == 2 and f"more than max_nodes={DEFAULT_MAX_NODES}" in err
 
 
+def check_contract(capsys, tmp_path):
+    said = option_help(capsys, "--contract")
+    assert "paths/factorized: draw each sum c1*u1 + c2*u2 + ... as weighted edges" in said
+    dot = tmp_path / "g.dot"
+    status, out, _ = run(capsys, "a*x + b*x", "a=2", "b=3", "x=1", "--wrt", "x", "--contract",
+                         "-o", str(dot))  # fmt: skip
+    assert status == 0 and "x→out: a = 2; x→out: b = 3" in out
+    assert "multiplications in the contracted graph" in out and "a = 2" in dot.read_text()
+    status, out, _ = run(capsys, "a*x + b*x", "a=2", "b=3", "x=1", "--wrt", "x", "-o", str(dot))
+    assert status == 0 and "x→(a*x)→out: 2·1 = 2" in out  # without: through the products
+    status, _, err = run(capsys, "--view", "reverse", "--contract", "-o", str(dot))
+    assert status == 2 and "--contract goes with --view paths or factorized, not reverse" in err
+
+
 BEHAVIOUR = {
     "expression": check_expression,
     "values": check_values,
@@ -176,6 +190,7 @@ BEHAVIOUR = {
     "--step": check_step,
     "--only": check_only,
     "--layout": check_layout,
+    "--contract": check_contract,
     "--animate": check_animate,
     "--html": check_html,
     "--max-nodes": check_max_nodes,
