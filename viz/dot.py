@@ -157,6 +157,8 @@ def build_dot(scene: Scene) -> str:
         dot.attr(nodesep="0.3", ranksep="0.3")
         dot.attr("node", fontsize="11")
         dot.attr("edge", fontsize="10")
+    if scene.fit is not None:  # scaled down, never up, to fit the size given
+        dot.attr(size=f"{scene.fit[0]:g},{scene.fit[1]:g}")
     if scene.columns > 0:  # a grid of small pictures: packed tight, small arrowheads
         dot.attr(newrank="true", nodesep="0.15", ranksep="0.35")
         dot.attr("edge", arrowsize="0.6")

@@ -147,6 +147,7 @@ class Figure:
             annotations.same_rank,
             annotations.columns,
             annotations.footer,
+            annotations.fit,
         )
         return Diagram(build_dot(scene), text, self.options.format)
 

@@ -133,6 +133,7 @@ class Scene:
     # and last node (a copy of a graph, its nodes in topological order: small multiples).
     columns: int = 0
     footer: Line = ()  # a line centred under the picture (a legend row when there is a legend)
+    fit: tuple[float, float] | None = None  # inches the picture is scaled down to fit, if larger
 
 
 def check_rankdir(rankdir: object) -> str:
@@ -163,6 +164,7 @@ class Annotations:
     graph: GraphDescription | None = None
     columns: int = 0
     footer: Line = ()
+    fit: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

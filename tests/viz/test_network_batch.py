@@ -1,0 +1,113 @@
+"""The lecture's network on its 4 samples, drawn once: a row per sample, gradients summed (Σ)."""
+
+import html
+import io
+import re
+
+import pytest
+from PIL import Image
+
+import nn
+import viz
+
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+@pytest.fixture
+def lecture():
+    """micrograd's lecture: MLP(3, [4, 4, 1]), tanh throughout, summed squared error."""
+    model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    loss = sum((model(x) - y) ** 2 for x, y in zip(XS, YS, strict=True))
+    loss.backward()
+    return model, loss
+
+
+def tables(source: str) -> dict[str, list[list[str]]]:
+    """Each box's rows of cell texts, by node id."""
+    found = {}
+    for node_id, label in re.findall(r"^\s*(\w+) \[label=<(<TABLE.*?</TABLE>)>", source, re.M):
+        rows = re.findall(r"<TR>(.*?)</TR>", label)
+        found[node_id] = [
+            [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in
+             re.findall(r"<TD[^>]*>(.*?)</TD>", row)]
+            for row in rows
+        ]  # fmt: skip
+    return found
+
+
+def column(rows: list[list[str]], name: str) -> list[float]:
+    """The numbers of column ``name`` in the rows of samples #1, #2, ..."""
+    i = rows[0].index(name)
+    return [float(r[i]) for r in rows if r[0].startswith("#")]
+
+
+def test_each_parameters_shown_gradient_is_the_sum_of_the_rows_it_sums(lecture):
+    model, loss = lecture
+    source = viz.draw_graph(loss, model=model, collapse="neuron").source
+    boxes = tables(source)
+    neurons = {k: rows for k, rows in boxes.items() if "z grad" in rows[0]}
+    assert len(neurons) == 4 + 4 + 1  # the network drawn once
+    for rows in neurons.values():
+        assert [r[0] for r in rows[1:5]] == ["#1", "#2", "#3", "#4"]
+        bias = next(r for r in rows if r[0] == "b")
+        shown = float(bias[rows[0].index("z grad")].removeprefix("Σ "))
+        assert shown == pytest.approx(sum(column(rows, "z grad")), rel=2e-3, abs=2e-4)
+    weights = re.findall(r"^\s*(\w+) -> (\w+) \[label=<w\.\d = [^<]*<BR/>Σ grad ([^<>]+)>", source,
+                         re.M)  # fmt: skip
+    assert len(weights) == 3 * 4 + 4 * 4 + 4
+    for source_id, target, grad in weights:
+        x = column(boxes[source_id], "out" if source_id in neurons else "data")
+        g = column(boxes[target], "z grad")
+        expected = sum(a * b for a, b in zip(x, g, strict=True))  # ∂L/∂w = Σ_k x_k · ∂L/∂z_k
+        assert float(grad) == pytest.approx(expected, rel=5e-3, abs=5e-4)
+
+
+def test_the_loss_box_lists_each_samples_term(lecture):
+    model, loss = lecture
+    rows = tables(viz.draw_graph(loss, model=model, collapse="neuron").source)
+    (loss_rows,) = [r for r in rows.values() if r[0][0] == "loss"]
+    terms = [float(r[1]) for r in loss_rows if r[0].startswith("#")]
+    assert len(terms) == 4 and sum(terms) == pytest.approx(loss.data, rel=1e-3)
+
+
+def test_the_lecture_network_on_4_samples_fits_a_1920_by_1080_screen(renderer, lecture):
+    model, loss = lecture
+    diagram = viz.draw_graph(loss, model=model, collapse="neuron")  # no max_nodes needed
+    width, height = Image.open(io.BytesIO(diagram.pipe("png"))).size
+    assert width <= 1920 and height <= 1080
+    # Scaled to fit: its smallest text (10 pt edge labels at 150 dpi) stays at least 12 px high.
+    svg = diagram.pipe("svg").decode()
+    scale = float(re.search(r"scale\(([\d.]+)", svg).group(1))
+    assert 10 * scale * 150 / 72 >= 12
+
+
+def test_collapsed_max_nodes_counts_the_boxes_drawn(lecture):
+    model, loss = lecture
+    assert viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=13).source
+    with pytest.raises(ValueError, match="would draw 13 boxes, more than max_nodes=12"):
+        viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=12)
+    with pytest.raises(ValueError, match="the graph has .* nodes, more than max_nodes=300"):
+        viz.draw_graph(loss, model=model)  # the scalar graph is still refused
+
+
+def test_the_notes_names_are_used_by_every_picture():
+    xor = nn.MLP(2, [2, 1], activation="relu", seed=0)
+    xor.name_inputs(["x₁", "x₂"])
+    xor.name_layers([("W", "c", "h"), ("w", "b", "y")])
+    xor.load_state_dict(
+        {"layers.0.neurons.0.w.0": 1, "layers.0.neurons.0.w.1": 1, "layers.0.neurons.0.b": 0,
+         "layers.0.neurons.1.w.0": 1, "layers.0.neurons.1.w.1": 1, "layers.0.neurons.1.b": -1,
+         "layers.1.neurons.0.w.0": 1, "layers.1.neurons.0.w.1": -2, "layers.1.neurons.0.b": 0}
+    )  # fmt: skip
+    assert [xor([a, b]).data for a, b in ((0, 0), (0, 1), (1, 0), (1, 1))] == [0, 1, 1, 0]
+    y = xor([1.0, 0.0])
+    y.backward()
+    neurons = viz.draw_graph(y, model=xor, collapse="neuron").source
+    assert "W₂₁ = 1<BR/>" in neurons and "w₂ = -2<BR/>" in neurons  # W_ij: input i, neuron j
+    assert ">c₂<" in neurons and "<B>h₁ · relu</B>" in neurons and 'label="x₁ = 1"' in neurons
+    full = viz.draw_graph(y, model=xor).source
+    assert all(f"<B>{name}</B>" in full for name in ("W₁₁", "W₂₂", "c₁", "w₁", "b"))
+    layers = viz.draw_graph(y, model=xor, collapse="layer").source
+    assert ">h₂<" in layers and ">x₂<" in layers and "W 2×2" in layers
+    assert list(xor.state_dict())[0] == "layers.0.neurons.0.w.0"  # the keys stay the names
