@@ -21,8 +21,8 @@ from .scene import MUTED, Cluster, EdgeStyle, NodeStyle, line
 MAX_ROWS = 6  # neurons shown per layer
 MAX_COLUMNS = 6  # inputs shown per neuron
 LEGEND = (
-    ((), line("a layer: weights W (a row per neuron, a column per input), biases b; "
-              "… marks rows and columns left out")),
+    ((), line("a layer: its weights (a row per neuron, a column per input) and biases; "
+              "… marks what is left out")),
 )  # fmt: skip
 CollapsedScene = tuple[
     dict[str, NodeStyle],
@@ -75,7 +75,8 @@ def collapsed(
                     names = ", ".join(view.input_name(i) for i in range(min(nin, 4)))
                     more = ", …" if nin > 4 else ""
                     nodes.append(NodeInfo(inputs, f"inputs {names}{more}", "", 0.0, 0.0, first.z))
-                    rows = (line(f"{nin} per sample, {samples} samples", colour=MUTED),)
+                    each = f"{samples} sample" + ("s" if samples > 1 else "")
+                    rows = (line(f"{nin} per sample, {each}", colour=MUTED),)
                     styles[inputs] = NodeStyle(rows=rows, data_row=False, fill="#EEF3FB")
                 source = inputs
             edges.append(EdgeInfo(source, target, 0.0))
@@ -94,16 +95,27 @@ def collapsed(
     return described, (styles, edge_styles, (), [], ())
 
 
+def _column(view: ModelView, call: NeuronCall, i: int) -> str:
+    """Column i's name: the weight's (w.0: the cell of row neurons.1 is layers.0.neurons.1.w.0);
+    with the notes' names, the input's (x₁ or h₁: W₁₂ is the cell of row h₂ and column x₁)."""
+    if call.weights[i] not in view.given:
+        return view.shown(call.weights[i], call)
+    x = call.input_of(i)
+    source = view.call_of().get(x) if isinstance(x, Value) else None
+    return source.name if source is not None else view.input_name(i)
+
+
 def _matrix(view: ModelView, neurons: list[NeuronCall], show_grad: bool) -> tuple:
     """The header of columns (inputs, then b) and a row per neuron of weights and bias; then the
     gradients' rows, marked Σ when summed over samples."""
     nin = len(neurons[0].weights)
     shown = list(range(min(nin, MAX_COLUMNS)))
     cut = nin > MAX_COLUMNS
-    header = [line("")] + [line(f"x{i}" if not view.input_names else view.input_name(i),
-                                colour=MUTED) for i in shown]  # fmt: skip
+    first = neurons[0]
+    header = [line("")] + [line(_column(view, first, i), colour=MUTED) for i in shown]
     header += [line("…", colour=MUTED)] if cut else []
-    header += [line("b", colour=MUTED)]
+    bias = view.shown(first.bias, first)
+    header += [line(bias.rstrip("₀₁₂₃₄₅₆₇₈₉,") or bias, colour=MUTED)]
     table = [tuple(header)]
     several = any(c.ordinal for c in view.calls)
     blocks = [("", lambda v: v.data)]

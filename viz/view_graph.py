@@ -60,6 +60,7 @@ def annotate(
             batch = any(call.ordinal for call in view.calls)
             legend = (*_NETWORK_LEGEND, *(_BATCH_LEGEND if batch else ()))
         nodes, edges, inputs, same_rank, clusters = scene_parts
+        title = title or (_STALE if show_grad and _stale(view) else "")
         constants = inputs + tuple(c for c in collapsed.constants if show_constants)
         boxes = len(collapsed.nodes) + len(constants)
         if boxes > max_boxes:
@@ -90,11 +91,18 @@ class TooManyBoxesError(GraphTooLargeError):
 _NETWORK_LEGEND = (
     ((), line("a neuron: z = b + Σ wᵢ·xᵢ, out = g(z); on each edge a weight wᵢ = ∂z/∂xᵢ")),
 )
-_BATCH_LEGEND = (
-    ((), line("#k: sample k; Σ: a parameter's gradient, summed over the samples "
-              "(b's is the sum of the z grad column)")),
-)  # fmt: skip
+_BATCH_LEGEND = (((), line("#k: sample k;  Σ: summed over the samples (b's: its z grad column)")),)
+_STALE = "gradients of an earlier backward pass are mixed in: call model.zero_grad() first"
 _NO_BACKWARD = "no backward pass yet: call .backward() to see the gradients"
+
+
+def _stale(view: ModelView) -> bool:
+    """Whether a bias's gradient differs from the sum of its z-gradients over the calls drawn:
+    a gradient left from another backward pass, which the picture would contradict."""
+    sums: dict[Value, float] = defaultdict(float)
+    for call in view.calls:
+        sums[call.bias] += call.z.grad
+    return any(abs(b.grad - total) > 1e-9 * (1 + abs(total)) for b, total in sums.items())
 
 
 def _node_style(

@@ -111,3 +111,52 @@ def test_the_notes_names_are_used_by_every_picture():
     layers = viz.draw_graph(y, model=xor, collapse="layer").source
     assert ">h₂<" in layers and ">x₂<" in layers and "W 2×2" in layers
     assert list(xor.state_dict())[0] == "layers.0.neurons.0.w.0"  # the keys stay the names
+
+
+def test_collapse_layer_draws_a_box_per_layer_with_its_weights_cut_to_fit():
+    model = nn.MLP(8, [8, 2], seed=0)  # past 6 rows and 6 columns, as MLP(64, [32, 10]) is
+    loss = nn.functional.cross_entropy(model([0.5] * 8), 1)
+    loss.backward()
+    source = viz.draw_graph(loss, model=model, collapse="layer").source
+    boxes = tables(source)
+    names = [rows[0][0] for rows in boxes.values()]
+    assert "layers.0  W 8×8 · relu" in names and "layers.1  W 2×8" in names
+    (first,) = [rows for rows in boxes.values() if rows[0][0].startswith("layers.0")]
+    assert first[0][1:] == ["w.0", "w.1", "w.2", "w.3", "w.4", "w.5", "…", "b"]
+    w = model.layers[0].neurons[1].w
+    assert first[2][:3] == ["neurons.1", viz_number(w[0].data), viz_number(w[1].data)]
+    assert ["… 2 more"] == first[7][:1] and "grad" in [r[0] for r in first]
+    grads = next(i for i, r in enumerate(first) if r[0] == "grad")
+    assert first[grads + 2][1] == viz_number(w[0].grad)
+
+
+def viz_number(x: float) -> str:
+    from viz.description import number
+
+    return number(x)
+
+
+def test_a_gradient_left_from_another_backward_pass_is_said_not_drawn_silently(lecture):
+    model, loss = lecture
+    model.layers[0].neurons[0].b.grad += 1.0  # as an earlier backward() without zero_grad would
+    source = viz.draw_graph(loss, model=model, collapse="neuron").source
+    assert "call model.zero_grad() first" in source
+
+
+def test_collapse_values_and_names_are_checked():
+    model = nn.MLP(2, [2, 1], seed=0)
+    loss = model([1.0, 2.0])
+    with pytest.raises(ValueError, match="collapse must be None, 'neuron'.*'layer'.*got 'layers'"):
+        viz.draw_graph(loss, model=model, collapse="layers")
+    with pytest.raises(ValueError, match="collapse='layer' needs the model"):
+        viz.draw_graph(loss, collapse="layer")
+    with pytest.raises(ValueError, match="the model has 2 inputs, and 3 names were given"):
+        model.name_inputs(["a", "b", "c"])
+    with pytest.raises(TypeError, match="a list of names"):
+        model.name_inputs("x₁x₂")
+    with pytest.raises(ValueError, match="index must be 'in,out'.* or 'out,in', got 'ij'"):
+        model.layers[0].name("W", "c", index="ij")
+    with pytest.raises(ValueError, match="one \\(weight, bias\\[, outputs\\]\\) per layer, 2"):
+        model.name_layers([("W", "c")])
+    with pytest.raises(ValueError, match="printable characters"):
+        model.layers[1].name("w", "")
