@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 
 from autograd import Value
 
@@ -140,8 +139,7 @@ def collapsed(
     for calls in by_path.values():
         layers[calls[0].layer].append(new_id[calls[0].output])
     output_ids = {new_id[v] for v in outputs}
-    # (A layer in a box of its own is one rank by its edges: a rank across boxes hides them.)
-    same_rank = [ids for layer, ids in layers.items() if not output_ids & set(ids) and not layer]
+    same_rank = [ids for ids in layers.values() if not output_ids & set(ids)]
     last = [i for ids in layers.values() for i in ids if i in output_ids]
     same_rank.append(last + ([new_id[loss[-1].value]] if loss else []))
     input_boxes = [n.id for n in nodes if n.id.startswith("x")]
@@ -151,13 +149,9 @@ def collapsed(
         for c in graph.constants
         if graph.node(c.child).value not in hidden | downstream
     )
-    clusters = tuple(Cluster(layer, tuple(ids)) for layer, ids in layers.items()
-                     if layer and not output_ids & set(ids))  # fmt: skip
-    for cluster in clusters:  # a box in a layer's box is named after it: neurons.1
-        for node_id in cluster.nodes:
-            node = next(n for n in nodes if n.id == node_id)
-            short = node.name.removeprefix(f"{cluster.label}.")
-            nodes[nodes.index(node)] = replace(node, name=short)
+    # Each box is named in full (layers.0.neurons.1): a box around each layer would let Graphviz
+    # reorder its neurons (it ignores the order of a rank inside a cluster).
+    clusters: tuple[Cluster, ...] = ()
     described = GraphDescription(tuple(nodes), tuple(edges), constants)
     return described, (styles, edge_styles, tuple(inputs.values()), same_rank, clusters)
 

@@ -134,12 +134,11 @@ def test_collapsed_each_neuron_is_one_box_with_its_weights_on_the_edges(network)
     model, loss = network
     source = viz.draw_graph(loss, model=model, collapse="neuron").source
     found = boxes(source)
-    names = {"neurons.0 · relu", "neurons.1 · relu", "neurons.2 · relu"}
+    names = {f"layers.0.neurons.{j} · relu" for j in range(3)}  # named as in state_dict()
     assert set(found) == names | {"layers.1.neurons.0", "loss"}
-    assert "label=<layers.0>" in source  # the box around the layer's neurons
     neuron = model.layers[0].neurons[2]
     z = neuron.b.data + 2.0 * neuron.w[0].data - 1.0 * neuron.w[1].data
-    assert f"{z:.4g}" in found["neurons.2 · relu"]  # the pre-activation
+    assert f"{z:.4g}" in found["layers.0.neurons.2 · relu"]  # the pre-activation
     for p in (neuron.w[0], model.layers[1].neurons[0].w[2]):
         index = p.label[-1]
         assert f"w.{index} = {p.data:.4g}<BR/>" in source
@@ -155,9 +154,9 @@ def test_collapsed_a_batch_draws_the_network_once_with_a_row_per_sample():
     loss = F.mse_loss([model(x) for x in X], y)
     loss.backward()
     found = boxes(viz.draw_graph(loss, model=model, collapse="neuron").source)
-    neurons = {"neurons.0 · tanh", "neurons.1 · tanh", "layers.1.neurons.0"}
+    neurons = {"layers.0.neurons.0 · tanh", "layers.0.neurons.1 · tanh", "layers.1.neurons.0"}
     assert set(found) == neurons | {"loss", "x0", "x1"}  # the inputs: a box each
-    assert all(f">#{k}<" in found["neurons.0 · tanh"] for k in (1, 2, 3, 4))
+    assert all(f">#{k}<" in found["layers.0.neurons.0 · tanh"] for k in (1, 2, 3, 4))
 
 
 def test_the_network_diagram_fits_a_slide_and_the_full_graph_names_every_weight(renderer, network):
