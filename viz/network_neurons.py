@@ -23,6 +23,7 @@ from .scene import MUTED, TEXT_COLOURS, Cluster, EdgeStyle, Line, NodeStyle, lin
 
 LONGEST = 28  # characters of an edge label written with the nodes' names; else just "∂ = 2"
 MAX_LOSS_ROWS = 8
+MAX_SAMPLES = 8  # rows of samples in a box; the Σ still sums them all (the cut is said)
 
 # The network diagram's scene: node styles, edge styles, the inputs, the groups of one rank.
 CollapsedScene = tuple[
@@ -200,6 +201,9 @@ def _source(
     columns += [line("grad", colour=MUTED)] if with_grad else []
     rows = [tuple(columns)]
     for k, (number_k, g) in enumerate(zip(values, grads, strict=True)):
+        if k == MAX_SAMPLES:
+            rows.append(_more(len(values) - k, len(columns)))
+            break
         row = [line(f"#{k + 1}"), line(number(number_k))]
         row += [line(number(g))] if with_grad and g is not None else []
         rows.append(tuple(row))
@@ -250,7 +254,10 @@ def _box_style(
         header += [line(name, colour=MUTED)] if show_data else []
         header += [line(f"{name} grad", colour=MUTED)] if show_grad else []
     table = [tuple(header)]
-    for call in calls:
+    for k, call in enumerate(calls):
+        if k == MAX_SAMPLES:
+            table.append(_more(len(calls) - k, len(header)))
+            break
         row = [line(f"#{call.ordinal + 1}")]
         for _, of in values:
             v = of(call)
@@ -294,8 +301,14 @@ def _loss_style(
     table = list(_table(rows, show_data, show_grad))
     if len(rows) > MAX_LOSS_ROWS:
         hidden = len(rows) - MAX_LOSS_ROWS + 1
-        table[4 : 4 + hidden] = [(line(f"… {hidden} more operations", colour=MUTED),)]
+        what = "samples" if several else "operations"
+        table[4 : 4 + hidden] = [(line(f"… {hidden} more {what}", colour=MUTED),)]
     return NodeStyle(table=tuple(table), data_row=False)
+
+
+def _more(count: int, cells: int) -> tuple[Line, ...]:
+    """The row that says how many samples a box leaves out (its Σ sums them too)."""
+    return (line(f"… {count} more", colour=MUTED), *(line(""),) * (cells - 1))
 
 
 def _table(rows: list[tuple[str, Value]], show_data: bool, show_grad: bool) -> tuple:

@@ -159,3 +159,12 @@ def test_collapse_values_and_names_are_checked():
         model.name_layers([("W", "c")])
     with pytest.raises(ValueError, match="printable characters"):
         model.layers[1].name("w", "")
+
+
+def test_a_large_batch_shows_its_first_8_samples_and_says_how_many_more_the_sums_hold():
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    loss = sum((model([k / 10, 1 - k / 10]) - 1) ** 2 for k in range(11))
+    loss.backward()
+    boxes = tables(viz.draw_graph(loss, model=model, collapse="neuron").source)
+    neuron = next(rows for rows in boxes.values() if "z grad" in rows[0])
+    assert [r[0] for r in neuron[1:11]] == [f"#{k}" for k in range(1, 9)] + ["… 3 more", "b"]
