@@ -133,7 +133,8 @@ def draw_graph(
       parameters' gradients marked Σ, the sums over the samples.
     - ``collapse="layer"`` (with ``model``): one box per layer, its weights, biases and their
       gradients as small tables (big ones cut with "…", their shape given), for networks too
-      large for a box per neuron. Collapsed, ``max_nodes`` counts the boxes drawn.
+      large for a box per neuron. Collapsed, ``max_nodes`` counts the boxes and edge labels
+      drawn, not the scalar graph's nodes.
     - ``show_constants``: numbers that entered an operation (a data input, a target, a literal)
       drawn as small ellipses feeding it; by default when the graph has at most 60 nodes.
     - ``show_data``, ``show_grad``: the value and gradient rows (off for a cleaner slide).

@@ -123,12 +123,14 @@ def collapsed(
             if show_grad:
                 text.append(line(f"Σ grad {number(w.grad)}" if batch else f"grad {number(w.grad)}"))
             edge_styles.append(EdgeStyle(tuple(text), (colour,)))
+    joined: set[tuple[str, str]] = set()
     for i, edge in enumerate(graph.edges):
         child, parent = graph.node(edge.child).value, graph.node(edge.parent).value
         if child in hidden or parent in grouped or new_id.get(parent) == new_id.get(child):
             continue
-        if batch and (new_id[parent], new_id[child]) in {(e.parent, e.child) for e in edges}:
+        if batch and (new_id[parent], new_id[child]) in joined:
             continue  # the samples' edges between the same two boxes: drawn once
+        joined.add((new_id[parent], new_id[child]))
         edges.append(EdgeInfo(new_id[parent], new_id[child], edge.local_grad, edge.formula,
                               custom=edge.custom))  # fmt: skip
         into_loss = bool(loss) and new_id[child] == new_id[loss[-1].value]
@@ -145,10 +147,11 @@ def collapsed(
     same_rank.append(last + ([new_id[loss[-1].value]] if loss else []))
     input_boxes = [n.id for n in nodes if n.id.startswith("x")]
     same_rank.append([c.id for c in inputs.values()] + input_boxes)
+    gone = hidden | downstream
     constants = tuple(
         ConstantInfo(c.id, new_id[graph.node(c.child).value], c.value, c.name)
         for c in graph.constants
-        if graph.node(c.child).value not in hidden | downstream
+        if graph.node(c.child).value not in gone
     )
     # Each box is named in full (layers.0.neurons.1): a box around each layer would let Graphviz
     # reorder its neurons (it ignores the order of a rank inside a cluster).

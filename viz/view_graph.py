@@ -19,7 +19,7 @@ LONGEST = 28  # characters of an edge label written with the nodes' names; else 
 COLLAPSE = (None, "neuron", "layer")  # draw_graph's collapse=
 SCALAR_LIMIT = 100_000  # nodes of the scalar graph a collapsed picture reads
 # A network is drawn to fit a 1920 × 1080 screen at 150 dpi (12.8 × 7.2 inches), scaled down when
-# larger: the lecture's MLP(3, [4, 4, 1]) on 4 samples at 0.66, its text still 15 px high.
+# larger: the lecture's MLP(3, [4, 4, 1]) on 4 samples at 0.61, its 10 pt edge labels 12.7 px high.
 SCREEN = (12.75, 7.15)
 SMALL_GRAPH = 60  # nodes: up to this many, constants are drawn as nodes of their own by default
 
@@ -62,7 +62,8 @@ def annotate(
         nodes, edges, inputs, same_rank, clusters = scene_parts
         title = title or (_STALE if show_grad and _stale(view) else "")
         constants = inputs + tuple(c for c in collapsed.constants if show_constants)
-        boxes = len(collapsed.nodes) + len(constants)
+        # What Graphviz places: the boxes and the edges' labels (a network of 64 inputs has 2048)
+        boxes = len(collapsed.nodes) + len(constants) + sum(1 for e in edges if e.lines)
         if boxes > max_boxes:
             raise TooManyBoxesError(boxes, max_boxes, collapse)
         return Annotations(nodes, edges, title, legend, constants=constants, clusters=clusters,
@@ -76,14 +77,15 @@ def annotate(
 
 
 class TooManyBoxesError(GraphTooLargeError):
-    """A collapsed picture would draw more boxes than ``max_nodes``."""
+    """A collapsed picture would draw more boxes and edge labels than ``max_nodes``."""
 
     def __init__(self, count: int, max_nodes: int, collapse: str):
         self.count, self.max_nodes = count, max_nodes
         other = " or collapse='layer' (one box per layer)" if collapse == "neuron" else ""
         ValueError.__init__(
             self,
-            f"collapse={collapse!r} would draw {count} boxes, more than max_nodes={max_nodes}: "
+            f"collapse={collapse!r} would draw {count} boxes and edge labels, more than "
+            f"max_nodes={max_nodes}, unreadable on a screen: "
             f"pass max_nodes={count} (or more){other}",
         )
 

@@ -84,9 +84,10 @@ def test_the_lecture_network_on_4_samples_fits_a_1920_by_1080_screen(renderer, l
 
 def test_collapsed_max_nodes_counts_the_boxes_drawn(lecture):
     model, loss = lecture
-    assert viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=13).source
-    with pytest.raises(ValueError, match="would draw 13 boxes, more than max_nodes=12"):
-        viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=12)
+    # 13 boxes (9 neurons, 3 inputs, the loss) and 32 weights on edges; the scalar graph: 345
+    assert viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=45).source
+    with pytest.raises(ValueError, match="would draw 45 boxes and edge labels, more than max_n"):
+        viz.draw_graph(loss, model=model, collapse="neuron", max_nodes=44)
     with pytest.raises(ValueError, match="the graph has .* nodes, more than max_nodes=300"):
         viz.draw_graph(loss, model=model)  # the scalar graph is still refused
 
