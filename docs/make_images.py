@@ -33,13 +33,44 @@ def one_sample_through_a_network():
     return model, loss
 
 
+def the_lecture_network_on_its_four_samples():
+    """micrograd's lecture: MLP(3, [4, 4, 1]), tanh, summed squared error on 4 samples."""
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys, strict=True))
+    loss.backward()
+    return model, loss
+
+
+def a_network_too_large_for_a_box_per_neuron():
+    """MLP(64, [32, 10]) on 2 samples of 64 numbers, with the cross-entropy of 10 classes."""
+    model = nn.MLP(64, [32, 10], seed=0)
+    rows = [[((i * 7 + k * 13) % 17 - 8) / 8 for i in range(64)] for k in range(2)]
+    loss = F.cross_entropy([model(x) for x in rows], [3, 7])
+    loss.backward()
+    return model, loss
+
+
+def network_pictures() -> dict:
+    """The pictures of networks (``collapse``): one sample, a batch, a network of layers."""
+    model, loss = one_sample_through_a_network()
+    lecture, lecture_loss = the_lecture_network_on_its_four_samples()
+    large, large_loss = a_network_too_large_for_a_box_per_neuron()
+    return {
+        "network_neurons.png": draw_graph(loss, model=model, collapse="neuron"),
+        "network_graph.png": draw_graph(loss, model=model),
+        "network_batch.png": draw_graph(lecture_loss, model=lecture, collapse="neuron"),
+        "network_layers.png": draw_graph(large_loss, model=large, collapse="layer"),
+    }
+
+
 def main() -> None:
     os.environ.setdefault("PATHGRAD_RENDERER", "graphviz-pure")
     HERE.mkdir(parents=True, exist_ok=True)
     _, b, _, _, e = classic()
     x, _, z = three_by_three(symbols=False)
     xs, _, zs = three_by_three(symbols=True)
-    model, loss = one_sample_through_a_network()
     pictures = {
         "classic_paths.png": draw_paths(e, b),
         "classic_forward.png": draw_forward(e, b),
@@ -49,8 +80,7 @@ def main() -> None:
         "three_by_three_multiples.png": draw_paths(z, x, layout="multiples"),
         "three_by_three_factorized.png": draw_factorized(zs, xs),
         "three_by_three_contracted.png": draw_paths(zs, xs, contract=True),
-        "network_neurons.png": draw_graph(loss, model=model, collapse="neuron"),
-        "network_graph.png": draw_graph(loss, model=model),
+        **network_pictures(),
     }
     for theme in ("light", "dark", "print"):  # the same picture in each theme
         pictures[f"classic_theme_{theme}.png"] = draw_paths(e, b, theme=theme)

@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd import Value
 
+from . import naming
 from .activations import Activation, default_init, resolve
 from .init import PythonRandom, draw_weights, weight_source
 
@@ -22,10 +23,11 @@ class Module:
     """Base class: parameters are the Values (and lists of Values) held as attributes, children
     the Modules (and lists of Modules); both are found in the order they were assigned.
 
-    The modules of ``nn`` label each parameter they create with its place, so that diagrams name
-    it: ``L0.n1.w2`` is weight 2 of neuron 1 of layer 0 of an MLP, ``L0.n1.b`` its bias (a Layer
-    alone: ``n1.w2``; a Neuron alone: ``w2``). ``short_name`` turns a parameter's full name
-    into its label.
+    A parameter's name is its place, as in PyTorch: ``layers.0.neurons.1.w.2`` is weight 2 of
+    neuron 1 of layer 0 of an MLP (a Layer alone: ``neurons.1.w.2``; a Neuron alone: ``w.2``).
+    ``named_parameters()``, ``state_dict()`` and files use it, and nn's modules label each
+    parameter with it, so that pictures and traces show the same name; ``name_inputs`` and the
+    ``name`` methods of ``Neuron`` and ``Layer`` give the notes' names instead (``nn.naming``).
     """
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
@@ -60,9 +62,15 @@ class Module:
                 yield name, p
 
     def _label_parameters(self) -> None:
-        """Label every parameter with its ``short_name`` (what nn's modules do when made)."""
+        """Label every parameter with its name (what nn's modules do when made)."""
         for name, p in self.named_parameters():
-            p.label = short_name(name)
+            p.label = name
+
+    def name_inputs(self, names: Sequence[str]) -> Module:
+        """Name the model's inputs as the notes do, ``model.name_inputs(["x₁", "x₂"])``: the
+        pictures of its graph (``viz.draw_graph(..., model=model)``) show them. Returns it."""
+        self.input_names = naming.input_names(names, getattr(self, "nin", None))
+        return self
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of ``named_parameters``."""
@@ -175,6 +183,18 @@ class Neuron(Module):
             act = act + w * xi
         return act
 
+    def name(self, weight: str = "w", bias: str = "b", output: str | None = None) -> Neuron:
+        """Show the notes' names for this neuron: weights ``w₁ ... wₙ``, bias ``b``, output
+        ``output`` (pictures and traces show them; ``state_dict`` keeps the dotted names)."""
+        (weights,), (b,), (out,) = naming.layer_names(weight, bias, output, self.nin, 1, "in,out")
+        self._show(weights, b, out)
+        return self
+
+    def _show(self, weights: list[str], bias: str, output: str) -> None:
+        for w, label in zip(self.w, weights, strict=True):
+            w.label = label
+        self.b.label, self.output_name = bias, output  # output_name: read by viz
+
     def architecture(self) -> dict[str, Any]:
         return {"kind": "Neuron", "inputs": self.nin, "activation": self.activation_name}
 
@@ -202,6 +222,19 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, init, rng) for _ in range(self.nout)]
         self.activation_name = self.neurons[0].activation_name
         self._label_parameters()
+
+    def name(
+        self, weight: str, bias: str, outputs: str | None = None, index: str = "in,out"
+    ) -> Layer:
+        """Show the notes' names for this layer: ``layer.name("W", "c", "h")`` writes W_ij for the
+        weight of input i in neuron j (as in h = g(Wᵀx + c); ``index="out,in"``: W_ji, as in
+        PyTorch's weight[j, i]), c_j and h_j, counting from 1; a layer of one neuron writes a
+        vector, ``name("w", "b", "y")``: w₁, w₂, b, y. Pictures and traces show them;
+        ``state_dict`` keeps the dotted names. Returns the layer."""
+        found = naming.layer_names(weight, bias, outputs, self.nin, self.nout, index)
+        for neuron, weights, b, out in zip(self.neurons, *found, strict=True):
+            neuron._show(weights, b, out)
+        return self
 
     def forward(self, x: Input) -> list[Value]:
         """The outputs as a list, whatever their number."""
@@ -254,6 +287,18 @@ class MLP(Module):
         self.nout = sizes[-1]
         self._label_parameters()
 
+    def name_layers(self, names: Sequence[Sequence[str]]) -> MLP:
+        """``Layer.name`` for each layer in turn: ``[("W", "c", "h"), ("w", "b", "y")]``."""
+        listed = isinstance(names, Sequence) and not isinstance(names, str)
+        if not listed or len(names) != len(self.layers):
+            raise ValueError(
+                f"name_layers takes one (weight, bias[, outputs]) per layer, {len(self.layers)} "
+                f"in all, e.g. [('W', 'c', 'h'), ('w', 'b', 'y')], got {names!r}"
+            )
+        for layer, given in zip(self.layers, names, strict=True):
+            layer.name(*given)
+        return self
+
     def __call__(self, x: Input) -> Value | list[Value]:
         for layer in self.layers:
             x = layer.forward(x)
@@ -295,22 +340,6 @@ class MLP(Module):
     def __repr__(self) -> str:
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "MLP(\n" + "\n".join(lines) + "\n)"
-
-
-# How short_name abbreviates the lists of modules in nn's own models.
-_ABBREVIATIONS = {"layers": "L", "neurons": "n"}
-
-
-def short_name(name: str) -> str:
-    """A parameter's label from its full name: an index joins the list it indexes, and nn's
-    lists of layers and neurons are abbreviated: "layers.0.neurons.1.w.2" -> "L0.n1.w2"."""
-    parts: list[str] = []
-    for part in name.split("."):
-        if part.isdigit() and parts and not parts[-1][-1:].isdigit():
-            parts[-1] = _ABBREVIATIONS.get(parts[-1], parts[-1]) + part
-        else:
-            parts.append(part)
-    return ".".join(parts)
 
 
 def _named(name: str, obj: object) -> Iterator[tuple[str, Value]]:

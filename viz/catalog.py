@@ -161,7 +161,13 @@ def draw_graph(
       layer's, the model's inputs named ``x0``, ``x1``... Nothing is re-run.
     - ``collapse="neuron"`` (with ``model``): the classic network diagram, one box per neuron
       (its output, gradient, pre-activation z and bias) and its weights on the edges from the
-      previous layer; the weight w_i is also the local derivative ∂z/∂x_i on that edge.
+      previous layer; the weight w_i is also the local derivative ∂z/∂x_i on that edge. A batch
+      (the model called once per sample) is drawn once: a row per sample in each box, and the
+      parameters' gradients marked Σ, the sums over the samples.
+    - ``collapse="layer"`` (with ``model``): one box per layer, its weights, biases and their
+      gradients as small tables (big ones cut with "…", their shape given), for networks too
+      large for a box per neuron. Collapsed, ``max_nodes`` counts the boxes and edge labels
+      drawn, not the scalar graph's nodes.
     - ``show_constants``: numbers that entered an operation (a data input, a target, a literal)
       drawn as small ellipses feeding it; by default when the graph has at most 60 nodes.
     - ``show_data``, ``show_grad``: the value and gradient rows (off for a cleaner slide).
@@ -183,20 +189,24 @@ def draw_graph(
         raise TypeError(
             f"show_constants must be True, False or None (auto), got {show_constants!r}"
         )
-    if collapse not in (None, "neuron"):
-        raise ValueError(f"collapse must be None or 'neuron', got {collapse!r}")
+    if collapse not in view_graph.COLLAPSE:
+        raise ValueError(
+            f"collapse must be None, 'neuron' (a box per neuron) or 'layer' (a box per layer), "
+            f"got {collapse!r}"
+        )
     if collapse and model is None:
-        raise ValueError("collapse='neuron' needs the model: draw_graph(loss, model=model, ...)")
+        raise ValueError(f"collapse={collapse!r} needs the model: draw_graph(loss, model=model)")
     view, naming = None, {}
+    # Collapsed, max_nodes counts the boxes drawn; the scalar graph may be far larger.
+    counted = isinstance(max_nodes, int) and not isinstance(max_nodes, bool) and max_nodes > 0
+    limit = view_graph.SCALAR_LIMIT if collapse and counted else max_nodes
     if model is not None:
-        view = read_model(model, drawable_order(root, max_nodes))
+        view = read_model(model, drawable_order(root, limit))
         naming = view_graph.naming(view)
-    options = look(
-        rankdir, max_nodes, format, legend=legend, fontsize=fontsize, size=size, theme=theme
-    )
+    options = look(rankdir, limit, format, legend=legend, fontsize=fontsize, size=size, theme=theme)
     fig = Figure(root, options=options, **naming)
     return draw(fig, "graph", view=view, collapse=collapse, show_constants=show_constants,
-                show_data=show_data, show_grad=show_grad)  # fmt: skip
+                show_data=show_data, show_grad=show_grad, max_boxes=max_nodes)  # fmt: skip
 
 
 def draw_dot(

@@ -146,6 +146,8 @@ class Figure:
             legend = []
         footer = annotations.footer if options.legend is not False else ()
         size = SLIDE if options.size == "slide" else options.size
+        if size is None:  # the view's own box (a batch of a network fits a screen)
+            size = annotations.fit
         scene = Scene(
             annotations.graph or self.graph,
             annotations.nodes,
@@ -165,7 +167,7 @@ class Figure:
             size if size is None or isinstance(size, tuple) else None,
             options.legend == "side",
         )
-        if scene.size is not None:  # the layout that reads largest in the box
+        if options.size is not None:  # the layout that reads largest in the box
             scene = fitted(scene, rotate=options.rankdir is None, side=options.legend == "full")
         return Diagram(build_dot(scene), text, self.options.format)
 

@@ -5,6 +5,11 @@ from the computation a neuron makes (its bias, then one ``+ w_i * x_i`` per weig
 activation), so ``draw_graph(loss, model=model)`` works on any graph already built, at no cost to
 the forward pass. A neuron is any module with a list of weight Values ``w`` and a bias Value ``b``
 that computes ``activation(b + w_0 x_0 + w_1 x_1 + ...)`` in that order, as ``nn.Neuron`` does.
+
+Names are read duck-typed (viz does not import nn): a parameter's name from ``named_parameters()``
+(``layers.0.neurons.1.w.0``), what a picture shows from its ``label`` when that is another name
+(the notes' W₁₂); the inputs' names from the model's ``input_names``, a neuron's output name from
+its ``output_name``.
 """
 
 from __future__ import annotations
@@ -15,28 +20,25 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value, ops
-from nn.module import short_name
 
 
 @dataclass(frozen=True)
 class NeuronCall:
     """One call of a neuron, as found in a graph."""
 
-    path: str  # the neuron's short name: "L0.n1"; "" for a model that is a lone neuron
+    path: str  # the neuron's name in the model: "layers.0.neurons.1"; "" for a lone neuron
     weights: tuple[Value, ...]
     bias: Value
     products: tuple[Value, ...]  # w_i * x_i
     sums: tuple[Value, ...]  # b + w_0 x_0, then + w_1 x_1, ...: the last is the pre-activation z
     output: Value  # activation(z), or z itself for the identity
     ordinal: int  # 0 for the neuron's first call in the graph, 1 for its second, ...
+    layer: str = ""  # the name of the module that holds the neuron: "layers.0"
+    name: str = ""  # what a picture calls the neuron: its output's name (h₁), else its path
 
     @property
     def z(self) -> Value:
         return self.sums[-1]
-
-    @property
-    def layer(self) -> str:
-        return self.path.rpartition(".")[0]
 
     def nodes(self) -> tuple[Value, ...]:
         """The nodes the call made (its parameters excluded)."""
@@ -53,8 +55,20 @@ class NeuronCall:
 class ModelView:
     """A model read against a graph: names for its parameters and neurons, and the calls."""
 
-    parameter_names: dict[Value, str]  # the full short name: "L0.n1.w0"
+    parameter_names: dict[Value, str]  # what pictures call each parameter (see ``shown``)
     calls: tuple[NeuronCall, ...]
+    input_names: tuple[str, ...] = ()  # the model's inputs' names, where the model gives them
+    given: frozenset[Value] = frozenset()  # the parameters named by a notation (W₁₂), not a place
+
+    def shown(self, p: Value, call: NeuronCall) -> str:
+        """A parameter's name inside its neuron's box: the notation's (W₁₂), else its name
+        after the neuron's ("w.0" of "layers.0.neurons.1.w.0")."""
+        name = self.parameter_names[p]
+        return name if p in self.given or not call.path else name.removeprefix(call.path + ".")
+
+    def input_name(self, i: int) -> str:
+        """The name of the model's input i: the model's own, else x0, x1, ..."""
+        return self.input_names[i] if i < len(self.input_names) else f"x{i}"
 
     def final_outputs(self) -> list[Value]:
         """The outputs of calls that no other call reads: the model's outputs, ŷ."""
@@ -74,9 +88,17 @@ def read_model(model: object, order: list[Value]) -> ModelView:
             f"model must be an nn.Module (anything with named_parameters()), "
             f"got {type(model).__name__}"
         )
-    names = {p: short_name(name) for name, p in named_parameters() if isinstance(p, Value)}
+    names: dict[Value, str] = {}
+    given: set[Value] = set()
+    for name, p in named_parameters():
+        if isinstance(p, Value):
+            names[p] = p.label if p.label and p.label != name else name
+            if names[p] != name:
+                given.add(p)
     modules = getattr(model, "named_modules", None)
-    neurons = [(short_name(n), m) for n, m in modules() if _is_neuron(m)] if modules else []
+    everything = list(modules()) if callable(modules) else []
+    paths = {n for n, _ in everything}
+    neurons = [(n, m) for n, m in everything if _is_neuron(m)]
     children: dict[Value, list[Value]] = defaultdict(list)
     for v in order:
         for p in dict.fromkeys(v.parents):
@@ -85,11 +107,23 @@ def read_model(model: object, order: list[Value]) -> ModelView:
     calls = []
     for path, neuron in neurons:
         found = sorted(_calls(neuron, children), key=lambda c: position[c[-1]])
+        layer = _holder(path, paths)
+        name = getattr(neuron, "output_name", "") or path
         for ordinal, (products, sums, output) in enumerate(found):
-            calls.append(
-                NeuronCall(path, tuple(neuron.w), neuron.b, products, sums, output, ordinal)
-            )
-    return ModelView(names, tuple(calls))
+            calls.append(NeuronCall(path, tuple(neuron.w), neuron.b, products, sums, output,
+                                    ordinal, layer, name))  # fmt: skip
+    inputs = getattr(model, "input_names", ())
+    inputs = tuple(inputs) if isinstance(inputs, (list, tuple)) else ()
+    return ModelView(names, tuple(calls), tuple(str(n) for n in inputs), frozenset(given))
+
+
+def _holder(path: str, paths: set[str]) -> str:
+    """The module that holds module ``path``: "layers.0" for "layers.0.neurons.1"."""
+    parts = path.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:end]) in paths:
+            return ".".join(parts[:end])
+    return ""
 
 
 class _Neuron(Protocol):

@@ -175,6 +175,7 @@ class Annotations:
     columns: int = 0
     footer: Line = ()
     short: Line = ()  # the legend in one line: this picture's result (``legend="short"``)
+    fit: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

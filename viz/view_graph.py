@@ -8,13 +8,19 @@ from collections.abc import Iterable
 
 from autograd import Value
 
-from .description import ConstantInfo, EdgeInfo, GraphDescription, NodeInfo, number
+from . import network_layers, network_neurons
+from .description import DEFAULT_MAX_NODES, GraphDescription, GraphTooLargeError, NodeInfo, number
 from .figure import Figure
 from .labels import is_bookkeeping, local_text
-from .network import ModelView, NeuronCall
-from .scene import MUTED, TEXT_COLOURS, Annotations, Cluster, EdgeStyle, Line, NodeStyle, line
+from .network import ModelView
+from .scene import Annotations, Cluster, EdgeStyle, Line, NodeStyle, line
 
 LONGEST = 28  # characters of an edge label written with the nodes' names; else just "∂ = 2"
+COLLAPSE = (None, "neuron", "layer")  # draw_graph's collapse=
+SCALAR_LIMIT = 100_000  # nodes of the scalar graph a collapsed picture reads
+# A network is drawn to fit a 1920 × 1080 screen at 150 dpi (12.8 × 7.2 inches), scaled down when
+# larger: the lecture's MLP(3, [4, 4, 1]) on 4 samples at 0.61, its 10 pt edge labels 12.7 px high.
+SCREEN = (12.75, 7.15)
 SMALL_GRAPH = 60  # nodes: up to this many, constants are drawn as nodes of their own by default
 
 
@@ -25,9 +31,11 @@ def annotate(
     show_constants: bool | None = None,
     show_data: bool = True,
     show_grad: bool = True,
+    max_boxes: int = DEFAULT_MAX_NODES,
 ) -> Annotations:
     """Every node's value and gradient, every edge's local derivative (see ``viz.draw_graph``);
-    ``view``: the model read against the graph (its names were given to the description)."""
+    ``view``: the model read against the graph (its names were given to the description);
+    ``max_boxes``: the most boxes a collapsed picture may draw."""
     graph = fig.graph
     if show_constants is None:
         show_constants = len(graph.nodes) <= SMALL_GRAPH
@@ -38,16 +46,29 @@ def annotate(
     if collapse and view is not None:
         if not view.calls:
             raise ValueError(
-                f"collapse='neuron' found no call of the model's neurons in the graph of "
+                f"collapse={collapse!r} found no call of the model's neurons in the graph of "
                 f"{graph.nodes[-1].name}: was it computed by this model?"
             )
-        collapsed, scene_parts = _collapsed(graph, view, show_data, show_grad)
-        nodes, edges, inputs, same_rank = scene_parts
-        clusters = ()
+        base = _node_style(graph.nodes[-1], show_data, show_grad)
+        if collapse == "layer":
+            collapsed, scene_parts = network_layers.collapsed(graph, view, show_grad, base)
+            legend = network_layers.LEGEND
+        else:
+            collapsed, scene_parts = network_neurons.collapsed(
+                graph, view, show_data, show_grad, base
+            )
+            batch = any(call.ordinal for call in view.calls)
+            legend = (*_NETWORK_LEGEND, *(_BATCH_LEGEND if batch else ()))
+        nodes, edges, inputs, same_rank, clusters = scene_parts
+        title = title or (_STALE if show_grad and _stale(view) else "")
         constants = inputs + tuple(c for c in collapsed.constants if show_constants)
-        return Annotations(nodes, edges, title, _NETWORK_LEGEND, constants=constants,
+        # What Graphviz places: the boxes and the edges' labels (a network of 64 inputs has 2048)
+        boxes = len(collapsed.nodes) + len(constants) + sum(1 for e in edges if e.lines)
+        if boxes > max_boxes:
+            raise TooManyBoxesError(boxes, max_boxes, collapse)
+        return Annotations(nodes, edges, title, legend, constants=constants, clusters=clusters,
                            compact=True, same_rank=same_rank, graph=collapsed,
-                           short=_NETWORK_LEGEND[0][1])  # fmt: skip
+                           fit=SCREEN, short=legend[0][1])  # fmt: skip
     nodes = {n.id: _node_style(n, show_data, show_grad) for n in graph.nodes}
     edges = [EdgeStyle((line(local_text(graph, i, longest=LONGEST)),))
              for i in range(len(graph.edges))]  # fmt: skip
@@ -55,10 +76,35 @@ def annotate(
     return Annotations(nodes, edges, title, constants=constants, clusters=clusters)
 
 
+class TooManyBoxesError(GraphTooLargeError):
+    """A collapsed picture would draw more boxes and edge labels than ``max_nodes``."""
+
+    def __init__(self, count: int, max_nodes: int, collapse: str):
+        self.count, self.max_nodes = count, max_nodes
+        other = " or collapse='layer' (one box per layer)" if collapse == "neuron" else ""
+        ValueError.__init__(
+            self,
+            f"collapse={collapse!r} would draw {count} boxes and edge labels, more than "
+            f"max_nodes={max_nodes}, unreadable on a screen: "
+            f"pass max_nodes={count} (or more){other}",
+        )
+
+
 _NETWORK_LEGEND = (
     ((), line("a neuron: z = b + Σ wᵢ·xᵢ, out = g(z); on each edge a weight wᵢ = ∂z/∂xᵢ")),
 )
+_BATCH_LEGEND = (((), line("#k: sample k;  Σ: summed over the samples (b's: its z grad column)")),)
+_STALE = "gradients of an earlier backward pass are mixed in: call model.zero_grad() first"
 _NO_BACKWARD = "no backward pass yet: call .backward() to see the gradients"
+
+
+def _stale(view: ModelView) -> bool:
+    """Whether a bias's gradient differs from the sum of its z-gradients over the calls drawn:
+    a gradient left from another backward pass, which the picture would contradict."""
+    sums: dict[Value, float] = defaultdict(float)
+    for call in view.calls:
+        sums[call.bias] += call.z.grad
+    return any(abs(b.grad - total) > 1e-9 * (1 + abs(total)) for b, total in sums.items())
 
 
 def _node_style(
@@ -76,17 +122,24 @@ def naming(view: ModelView) -> dict:
     constant_names: dict[Value, str] = {}
     for call in view.calls:
         for p in (*call.weights, call.bias):
-            names[p] = names[p].removeprefix(f"{call.path}.")  # w0 in the box of L0.n1
+            names[p] = view.shown(p, call)  # w.0 in the box of layers.0.neurons.1
             scopes[p] = call.path
-        names[call.output] = call.path or "out"
+        names[call.output] = call.name or "out"
         for i, product in enumerate(call.products):
             if product.constant is not None:
-                constant_names[product] = f"x{i}"
+                constant_names[product] = view.input_name(i)
         for v in (*call.weights, call.bias, *call.nodes()):
             scopes[v] = call.path
     outputs = view.final_outputs()
-    for i, out in enumerate(outputs):
-        names[out] = "ŷ" if len(outputs) == 1 else f"ŷ{i}"
+    calls = view.call_of()
+    paths = list(dict.fromkeys(calls[out].path for out in outputs))
+    several = len(outputs) > len(paths)  # a batch: sample k's output is ŷk, from 1 as #k
+    for out in outputs:
+        call = calls[out]
+        named = call.name if call.name != call.path else "ŷ"  # the notes' name of an output: y
+        named += "" if len(paths) == 1 or call.name != call.path else str(paths.index(call.path))
+        join = "_" if len(paths) > 1 else ""
+        names[out] = named + (f"{join}{call.ordinal + 1}" if several else "")
     return {"names": names, "constant_names": constant_names, "scopes": scopes}
 
 
@@ -100,8 +153,9 @@ def clusters_of(graph: GraphDescription, view: ModelView) -> tuple[Cluster, ...]
     ids = {n.value: n.id for n in graph.nodes}
     layers: dict[str, list[Cluster]] = defaultdict(list)
     for path, values in members.items():
-        cluster = Cluster(path or "neuron", tuple(ids[v] for v in values if v in ids))
-        layers[path.rpartition(".")[0]].append(cluster)
+        call = next(c for c in view.calls if c.path == path)
+        cluster = Cluster(call.name or "neuron", tuple(ids[v] for v in values if v in ids))
+        layers[call.layer].append(cluster)
     clusters: list[Cluster] = []
     for layer, inner in layers.items():
         if layer:
@@ -109,140 +163,3 @@ def clusters_of(graph: GraphDescription, view: ModelView) -> tuple[Cluster, ...]
         else:
             clusters.extend(inner)
     return tuple(clusters)
-
-
-# The network diagram's scene: node styles, edge styles, the inputs, the groups of one rank.
-CollapsedScene = tuple[
-    dict[str, NodeStyle], list[EdgeStyle], tuple[ConstantInfo, ...], list[list[str]]
-]
-
-
-def _collapsed(
-    graph: GraphDescription, view: ModelView, show_data: bool, show_grad: bool
-) -> tuple[GraphDescription, CollapsedScene]:
-    """The network diagram: each neuron call one node, its inputs' edges labelled by its weights.
-
-    Returns the new description and its ``CollapsedScene``."""
-    call_of = view.call_of()
-    children: dict[Value, set[Value]] = defaultdict(set)
-    for node in graph.nodes:
-        for p in node.value.parents:
-            children[p].add(node.value)
-    own = {p for call in view.calls for p in (*call.weights, call.bias)}
-    hidden = set(call_of) | {p for p in own if children[p] <= set(call_of)}
-    outputs = set(view.final_outputs())
-    downstream = set(call_of)  # the loss: what is computed from the model's outputs
-    for node in graph.nodes:
-        if any(p in downstream for p in node.value.parents):
-            downstream.add(node.value)
-    loss = [n for n in graph.nodes if n.value in downstream and n.value not in call_of]
-    nodes: list[NodeInfo] = []
-    styles: dict[str, NodeStyle] = {}
-    new_id: dict[Value, str] = {}
-    for node in graph.nodes:
-        v = node.value
-        call = call_of.get(v)
-        if call is not None and v is call.output:
-            new_id[v] = f"n{len(nodes)}"
-            for inner in call.nodes():
-                new_id.setdefault(inner, new_id[v])
-            nodes.append(_box(new_id[v], call))
-            out = graph.node_of(v).name if v in outputs else "out"
-            styles[new_id[v]] = _box_style(call, out, show_data, show_grad)
-        elif loss and v is loss[-1].value:
-            new_id[v] = f"n{len(nodes)}"
-            for member in loss:
-                new_id[member.value] = new_id[v]
-            nodes.append(NodeInfo(new_id[v], v.label or "loss", "", v.data, v.grad, v))
-            styles[new_id[v]] = _loss_style(loss, show_data, show_grad)
-        elif v not in hidden and v not in downstream:
-            new_id[v] = f"n{len(nodes)}"
-            nodes.append(NodeInfo(new_id[v], node.name, node.op, node.data, node.grad, v,
-                                  node.formula))  # fmt: skip
-            styles[new_id[v]] = _node_style(nodes[-1], show_data, show_grad)
-    edges: list[EdgeInfo] = []
-    edge_styles: list[EdgeStyle] = []
-    inputs: dict[tuple, ConstantInfo] = {}
-    for call in view.calls:
-        box = new_id[call.output]
-        for i, w in enumerate(call.weights):
-            x = call.input_of(i)
-            if isinstance(x, Value):
-                source = new_id[x]
-            else:
-                key = (i, x, call.ordinal)
-                if key not in inputs:
-                    inputs[key] = ConstantInfo(f"k{len(inputs)}", "", x, f"x{i}")
-                source = inputs[key].id
-            edges.append(EdgeInfo(source, box, w.data))
-            # One colour per input index: where the edges cross, a label's colour tells its edge.
-            colour = TEXT_COLOURS[i % len(TEXT_COLOURS)]
-            text = [line(f"w{i} = {number(w.data)}")]
-            text += [line(f"grad {number(w.grad)}")] if show_grad else []
-            edge_styles.append(EdgeStyle(tuple(text), (colour,)))
-    for i, edge in enumerate(graph.edges):
-        child, parent = graph.node(edge.child).value, graph.node(edge.parent).value
-        if child in hidden or new_id.get(parent) == new_id.get(child):
-            continue
-        edges.append(EdgeInfo(new_id[parent], new_id[child], edge.local_grad, edge.formula,
-                              custom=edge.custom))  # fmt: skip
-        into_loss = bool(loss) and new_id[child] == new_id[loss[-1].value]
-        label = line(local_text(graph, i, longest=LONGEST))
-        edge_styles.append(EdgeStyle((label,), beside=into_loss))
-    # Each layer's neurons in their order, the inputs too, and the loss beside the model's
-    # outputs rather than after them: the picture stays compact.
-    layers: dict[str, list[str]] = defaultdict(list)
-    for call in sorted(view.calls, key=lambda c: c.ordinal):
-        layers[call.layer].append(new_id[call.output])
-    output_ids = {new_id[v] for v in view.final_outputs()}
-    same_rank = [ids for ids in layers.values() if not output_ids & set(ids)]
-    last = [i for ids in layers.values() for i in ids if i in output_ids]
-    same_rank.append(last + ([new_id[loss[-1].value]] if loss else []))
-    same_rank.append([c.id for c in inputs.values()])
-    constants = tuple(
-        ConstantInfo(c.id, new_id[graph.node(c.child).value], c.value, c.name)
-        for c in graph.constants
-        if graph.node(c.child).value not in hidden | downstream
-    )
-    described = GraphDescription(tuple(nodes), tuple(edges), constants)
-    return described, (styles, edge_styles, tuple(inputs.values()), same_rank)
-
-
-def _box(node_id: str, call: NeuronCall) -> NodeInfo:
-    name = (call.path or "neuron") + (f" #{call.ordinal + 1}" if call.ordinal else "")
-    out = call.output
-    activation = "" if out is call.z else f" · {out.op}"
-    return NodeInfo(node_id, name + activation, "", out.data, out.grad, out)
-
-
-def _box_style(call: NeuronCall, out: str, show_data: bool, show_grad: bool) -> NodeStyle:
-    """A neuron's output, pre-activation z and bias, each with its value and gradient."""
-    rows = [(out, call.output)]
-    if call.output is not call.z:
-        rows.append(("z", call.z))
-    rows.append(("b", call.bias))
-    return NodeStyle(table=_table(rows, show_data, show_grad), data_row=False)
-
-
-MAX_LOSS_ROWS = 8
-
-
-def _loss_style(loss: list[NodeInfo], show_data: bool, show_grad: bool) -> NodeStyle:
-    """One row per operation of the loss, in the order computed (bookkeeping greyed)."""
-    rows = [(f"{n.name} = {n.op}" if n.op else n.name, n.value) for n in loss]
-    table = list(_table(rows, show_data, show_grad))
-    if len(rows) > MAX_LOSS_ROWS:
-        hidden = len(rows) - MAX_LOSS_ROWS + 1
-        table[4 : 4 + hidden] = [(line(f"… {hidden} more operations", colour=MUTED),)]
-    return NodeStyle(table=tuple(table), data_row=False)
-
-
-def _table(rows: list[tuple[str, Value]], show_data: bool, show_grad: bool) -> tuple:
-    """A header row ("", "data", "grad") and one row per (name, Value); bookkeeping greyed."""
-    columns = (["data"] if show_data else []) + (["grad"] if show_grad else [])
-    table = [(line(""), *(line(c, colour=MUTED) for c in columns))]
-    for name, v in rows:
-        ink = MUTED if is_bookkeeping(v) else ""
-        numbers = ([v.data] if show_data else []) + ([v.grad] if show_grad else [])
-        table.append((line(name, colour=ink), *(line(number(x), colour=ink) for x in numbers)))
-    return tuple(table)

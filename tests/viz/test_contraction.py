@@ -66,7 +66,9 @@ def test_multiplications_say_which_graph_they_count():
     )
     assert "multiplications: path sum 39, forward mode 11, reverse mode 18" in viz.explain(z, x)
     assert "in the contracted graph" in viz.draw_paths(z, x, contract=True, legend="full").source
-    assert "in the contracted graph" in viz.draw_factorized(z, x, contract=True, legend="full").source
+    assert (
+        "in the contracted graph" in viz.draw_factorized(z, x, contract=True, legend="full").source
+    )
 
 
 def test_plain_numbers_are_written_on_their_edges():

@@ -11,7 +11,6 @@ import nn
 import viz
 from autograd import Value
 from nn import functional as F
-from nn.module import short_name
 from viz.description import describe
 from viz.scene import MUTED
 from viz.themes import LIGHT
@@ -27,7 +26,7 @@ def network():
 
 
 def node_statements(source: str) -> list[str]:
-    return re.findall(r"^\s*(?:n|k)\d+ \[.*$", source, flags=re.M)
+    return re.findall(r"^\s*(?:n|k|x)\d+ \[.*$", source, flags=re.M)
 
 
 def boxes(source: str) -> dict[str, str]:
@@ -40,18 +39,21 @@ def boxes(source: str) -> dict[str, str]:
 
 
 # --- names ---------------------------------------------------------------------------------------
-def test_nn_labels_every_parameter_by_its_place():
+def test_nn_labels_every_parameter_with_its_name_in_named_parameters_and_state_dict():
     model = nn.MLP(2, [3, 1], seed=0)
     assert [p.label for p in model.layers[0].neurons[1].parameters()] == [
-        "L0.n1.w0",
-        "L0.n1.w1",
-        "L0.n1.b",
+        "layers.0.neurons.1.w.0",
+        "layers.0.neurons.1.w.1",
+        "layers.0.neurons.1.b",
     ]
-    assert model.layers[1].neurons[0].b.label == "L1.n0.b"
-    assert [p.label for p in nn.Layer(2, 2).neurons[1].parameters()] == ["n1.w0", "n1.w1", "n1.b"]
-    assert [p.label for p in nn.Neuron(2).parameters()] == ["w0", "w1", "b"]
-    assert short_name("layers.0.neurons.1.w.2") == "L0.n1.w2"
-    assert short_name("blocks.3.scale") == "blocks3.scale"
+    assert all(p.label == name for name, p in model.named_parameters())
+    assert list(model.state_dict()) == [p.label for p in model.parameters()]
+    assert [p.label for p in nn.Layer(2, 2).neurons[1].parameters()] == [
+        "neurons.1.w.0",
+        "neurons.1.w.1",
+        "neurons.1.b",
+    ]
+    assert [p.label for p in nn.Neuron(2).parameters()] == ["w.0", "w.1", "b"]
 
 
 def test_the_plain_graph_of_a_network_names_every_weight_and_bias(network):
@@ -107,7 +109,7 @@ def test_the_model_names_its_data_inputs(network):
     model, loss = network
     source = viz.draw_graph(loss, model=model, show_constants=True).source
     assert len(re.findall(r"label=\"x0 = 2\"", source)) == 3  # one per neuron of layer 0
-    assert "w0·x0" in source and "w1·x1" in source
+    assert "w.0·x0" in source and "w.1·x1" in source
 
 
 def test_bookkeeping_is_greyed_not_removed(network):
@@ -121,11 +123,11 @@ def test_bookkeeping_is_greyed_not_removed(network):
 def test_the_model_groups_each_neuron_in_its_layer_and_names_its_parameters_there(network):
     model, loss = network
     source = viz.draw_graph(loss, model=model).source
-    for layer, neurons in (("L0", 3), ("L1", 1)):
+    for layer, neurons in (("layers.0", 3), ("layers.1", 1)):
         assert f"label=<{layer}>" in source
         for j in range(neurons):
-            block = source.split(f"label=<{layer}.n{j}>")[1].split("subgraph")[0]
-            assert "<B>b</B>" in block and "<B>w0</B>" in block
+            block = source.split(f"label=<{layer}.neurons.{j}>")[1].split("subgraph")[0]
+            assert "<B>b</B>" in block and "<B>w.0</B>" in block
     assert "<B>ŷ</B>" in source  # the model's output
 
 
@@ -133,44 +135,47 @@ def test_collapsed_each_neuron_is_one_box_with_its_weights_on_the_edges(network)
     model, loss = network
     source = viz.draw_graph(loss, model=model, collapse="neuron").source
     found = boxes(source)
-    assert set(found) == {"L0.n0 · relu", "L0.n1 · relu", "L0.n2 · relu", "L1.n0", "loss"}
+    names = {f"layers.0.neurons.{j} · relu" for j in range(3)}  # named as in state_dict()
+    assert set(found) == names | {"layers.1.neurons.0", "loss"}
     neuron = model.layers[0].neurons[2]
     z = neuron.b.data + 2.0 * neuron.w[0].data - 1.0 * neuron.w[1].data
-    assert f"{z:.4g}" in found["L0.n2 · relu"]  # the pre-activation
+    assert f"{z:.4g}" in found["layers.0.neurons.2 · relu"]  # the pre-activation
     for p in (neuron.w[0], model.layers[1].neurons[0].w[2]):
         index = p.label[-1]
-        assert f"w{index} = {p.data:.4g}<BR/>" in source
+        assert f"w.{index} = {p.data:.4g}<BR/>" in source
         assert f"grad {p.grad:.4g}" in source
     drawn = re.findall(r"-> n\d+ \[(?!style=invis)", source)
     assert len(drawn) == 6 + 3 + 1  # inputs to layer 0, layer 0 to 1, output to loss
     assert "ŷ-1" in found["loss"] and f'COLOR="{LIGHT.text(MUTED)}">(ŷ-1)²/1' in found["loss"]
 
 
-def test_collapsed_a_batch_draws_one_box_per_neuron_and_sample():
+def test_collapsed_a_batch_draws_the_network_once_with_a_row_per_sample():
     model = nn.MLP(2, [2, 1], activation="tanh", seed=1)
     X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
     loss = F.mse_loss([model(x) for x in X], y)
     loss.backward()
     found = boxes(viz.draw_graph(loss, model=model, collapse="neuron").source)
-    assert {"L0.n0 · tanh", "L0.n0 #4 · tanh", "L1.n0 #4", "loss"} <= set(found)
-    assert len(found) == 4 * 3 + 1
+    neurons = {"layers.0.neurons.0 · tanh", "layers.0.neurons.1 · tanh", "layers.1.neurons.0"}
+    assert set(found) == neurons | {"loss", "x0", "x1"}  # the inputs: a box each
+    assert all(f">#{k}<" in found["layers.0.neurons.0 · tanh"] for k in (1, 2, 3, 4))
 
 
 def test_the_network_diagram_fits_a_slide_and_the_full_graph_names_every_weight(renderer, network):
     model, loss = network
     png = viz.draw_graph(loss, model=model, collapse="neuron").pipe("png")
     width, height = Image.open(io.BytesIO(png)).size
-    assert width <= 1200 and height <= 800
+    assert width <= 1920 and height <= 1080
     full = viz.draw_graph(loss, model=model).source
-    assert all(f"<B>{p.label.rpartition('.')[2]}</B>" in full for p in model.parameters())
+    in_box = {re.sub(r"^.*neurons\.\d+\.", "", p.label) for p in model.parameters()}
+    assert in_box == {"w.0", "w.1", "w.2", "b"} and all(f"<B>{n}</B>" in full for n in in_box)
 
 
 def test_model_and_collapse_mistakes_are_explained(network, classic):
     model, loss = network
     with pytest.raises(ValueError, match="collapse='neuron' needs the model"):
         viz.draw_graph(loss, collapse="neuron")
-    with pytest.raises(ValueError, match="collapse must be None or 'neuron', got 'layer'"):
-        viz.draw_graph(loss, model=model, collapse="layer")
+    with pytest.raises(ValueError, match="collapse must be None, 'neuron' .* or 'layer' .*got 'x'"):
+        viz.draw_graph(loss, model=model, collapse="x")
     with pytest.raises(TypeError, match="model must be an nn.Module"):
         viz.draw_graph(loss, model=[1, 2])
     with pytest.raises(ValueError, match="found no call of the model's neurons"):
