@@ -4,14 +4,15 @@ Nodes are HTML-like tables (or, in a thumbnail, their name in a small oval); eve
 description is drawn exactly once, in its own style. All user text is escaped, so labels such as
 ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
 
-Text can be *hidden*: laid out at its full size but drawn invisibly. The step-by-step frames of a
-sweep use it for the numbers not computed yet, so that every frame has the same layout and the
-picture does not jump from one step to the next.
+Text can be *hidden*: a number not computed yet is not written at all, but its line keeps its
+room as a box of fixed size (``boxed``), the same box the number is written in once computed, so
+that every frame of a sequence has the same layout and no frame holds a later frame's answer.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
@@ -38,6 +39,7 @@ from .scene import (
     check_rankdir,
     line,
 )
+from .textsize import LINE_HEIGHT, text_width
 
 # Bidirectional controls reorder the text around them (U+202E shows "abc" as "cba"): a label
 # holding one is drawn with it as a visible escape, as it was typed.
@@ -181,7 +183,7 @@ def build_dot(scene: Scene) -> str:
     plain = EdgeStyle()
     for i, edge in enumerate(graph.edges):
         style = scene.edges[i] if scene.edges else plain
-        attrs = edge_attributes(style)
+        attrs = edge_attributes(style, 10 if scene.compact else 11)
         if style.beside:  # from the side facing the next node of the rank to that node
             ports = ("s", "n") if scene.rankdir in ("LR", "RL") else ("e", "w")
             attrs.update(tailport=ports[0], headport=ports[1])
@@ -269,11 +271,37 @@ def markup(spans: Line, most: int = MAX_TEXT, trailing: bool = True) -> str:
         text = escape(_keep_end_spaces(shorten(span.text, most), trailing))
         if span.bold:
             text = f"<B>{text}</B>"
-        colour = BACKGROUND if span.hidden else span.colour
+        if span.hidden:  # not computed yet: its line keeps the room (see ``boxed``), not the text
+            continue
+        colour = span.colour
         if colour:
             text = f'<FONT COLOR="{colour}">{text}</FONT>'
         out.append(text)
     return "".join(out)
+
+
+def is_boxed(spans: Line) -> bool:
+    """Whether a line is written in a box of fixed size: it is hidden in some step."""
+    return any(span.hidden or span.room for span in spans)
+
+
+def boxed(spans: Line, size: float, most: int = MAX_TEXT) -> str:
+    """A line as the text of a table cell: for a line that is hidden in some step
+    (``is_boxed``), a box of fixed size wide enough for its text, shown or not, and for its
+    ``room`` (a borderless table of one cell, so that the cell around it still stretches to its
+    row with every renderer); otherwise the line's text. Hidden spans are not written."""
+    text = markup(spans, most)
+    if not is_boxed(spans):
+        return text
+    shown = sum(text_width(shorten(s.text, most), size, s.bold) for s in spans)
+    room = max((text_width(shorten(s.room, most), size) for s in spans), default=0.0)
+    rows = 1 + max((s.text.count("\n") + s.room.count("\n") for s in spans), default=0)
+    width = math.ceil(max(shown, room) + 2)
+    height = math.ceil(size * LINE_HEIGHT * rows + 2)
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD '
+        f'FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">{text}</TD></TR></TABLE>'
+    )
 
 
 def _line(label: str | Line) -> Line:
@@ -309,7 +337,8 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
     data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     rows = [f"<TR>{cells}</TR>"]
     body = (data, *style.rows) if style.data_row else style.rows
-    rows += [f"<TR><TD{CELL}{span}>{markup(row)}</TD></TR>" for row in body]
+    size = 11 if padding < 4 else 12  # the node text's size (compact pictures: 11)
+    rows += [f"<TR><TD{CELL}{span}>{boxed(row, size)}</TD></TR>" for row in body]
     rows += [
         "<TR>" + "".join(f'<TD{CELL} ALIGN="{"LEFT" if i == 0 else "RIGHT"}">{markup(cell)}</TD>'
                          for i, cell in enumerate(row)) + "</TR>"
@@ -322,11 +351,18 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
     )
 
 
-def edge_attributes(style: EdgeStyle) -> dict[str, str]:
+def edge_label(lines: Sequence[Line], size: float = 11) -> str:
+    """An edge's label: its lines one under the other; in a table of one cell per line when a
+    line is hidden in some step (each such line in a box of fixed size, see ``boxed``)."""
+    if not any(map(is_boxed, lines)):
+        return "<" + "<BR/>".join(markup(row) for row in lines) + ">"
+    cells = "".join(f"<TR><TD>{boxed(row, size)}</TD></TR>" for row in lines)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>'
+
+
+def edge_attributes(style: EdgeStyle, size: float = 11) -> dict[str, str]:
     attrs = {
-        "xlabel" if style.beside else "label": "<"
-        + "<BR/>".join(markup(row) for row in style.lines)
-        + ">",
+        "xlabel" if style.beside else "label": edge_label(style.lines, size),
         "color": ":".join(style.colours),
         "penwidth": f"{style.width:g}",
     }
@@ -336,6 +372,13 @@ def edge_attributes(style: EdgeStyle) -> dict[str, str]:
     if style.backward:
         attrs["dir"] = "back"
     return attrs
+
+
+def _legend_box(parts: list[Line], size: float = 14) -> str:
+    """A legend row's box of fixed size: the room of its text, shown or not (see ``boxed``)."""
+    widest = max(sum(text_width(s.text, size, s.bold) for s in part) for part in parts)
+    height = math.ceil(size * LINE_HEIGHT * len(parts) + 6)
+    return f' FIXEDSIZE="TRUE" WIDTH="{math.ceil(widest + 6)}" HEIGHT="{height}"'
 
 
 def notes_table(
@@ -359,8 +402,10 @@ def notes_table(
         cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="12"> </TD>' for c in colours)
         cells += "<TD> </TD>" * (swatches - len(colours))
         words = tuple(replace(span, text=shorten_words(span.text)) for span in text)
-        lines = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_LEGEND) for part in wrapped(words))
-        rows.append(f'<TR>{cells}<TD ALIGN="LEFT" BALIGN="LEFT">{lines}</TD></TR>')
+        parts = wrapped(words)
+        lines = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_LEGEND) for part in parts)
+        box = _legend_box(parts) if is_boxed(words) else ""
+        rows.append(f'<TR>{cells}<TD ALIGN="LEFT" BALIGN="LEFT"{box}>{lines}</TD></TR>')
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">'
         + "".join(rows)

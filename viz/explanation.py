@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .description import number, symbol
 from .figure import Figure
-from .labels import COUNT_RULE, factorization_text
+from .labels import COUNT_RULE, factor, factorization_text
 
 DEFAULT_MAX_PATHS = 12
 
@@ -30,14 +30,14 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
         lines = [f"∂{oname}/∂{oname} = 1"]
     else:
         symbolic = " + ".join(f"∂{oname}/∂{names[c]}·∂{names[c]}/∂{xname}" for c, _ in terms)
-        numeric = " + ".join(f"{number(reverse.derivative(c))}·{number(d)}" for c, d in terms)
+        numeric = " + ".join(f"{factor(reverse.derivative(c))}·{factor(d)}" for c, d in terms)
         lines = [f"∂{oname}/∂{xname} = {symbolic} = {numeric} = {number(reverse.derivative(x))}"]
     count = fig.count_paths()
     if count <= max_paths:
         result = fig.path_sum(max_paths)
         products = [
             f"{'→'.join(names[v] for v in p.nodes) or xname}: "
-            f"{'·'.join(number(e.local_grad) for e in p.edges) or '1'} = {number(p.product)}"
+            f"{'·'.join(factor(e.local_grad) for e in p.edges) or '1'} = {number(p.product)}"
             for p in result.paths
         ]
         lines.append(f"paths from {xname} to {oname} ({count}): " + "; ".join(products))

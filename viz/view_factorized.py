@@ -17,6 +17,7 @@ from .labels import (
     WHY_REVERSE,
     bracket,
     edge_indices,
+    factor,
     factorization_text,
     local_text,
     product_of_brackets,
@@ -86,7 +87,7 @@ def shared_rows(lhs: str, before: str, terms: Terms, carried: float, value: floa
     """A shared node's rows: ∂Y/∂X = 2 + 3 + 5 = 10, or ∂Z/∂X = 7·10 + 11·10 + 13·10 = 310."""
     symbolic, numeric = terms
     if not first:
-        numeric = [f"{t}·{number(carried)}" for t in numeric]
+        numeric = [f"{t}·{factor(carried)}" for t in numeric]
     rows = []
     if symbolic != terms[1]:
         group = " + ".join(symbolic)
@@ -105,7 +106,7 @@ def legend_rows(fig: Figure, fact: Factorization, brackets: list[Terms], oname: 
     rows = []
     symbolic = product_of_brackets([b[0] for b in brackets])
     numeric = product_of_brackets([b[1] for b in brackets])
-    values = "·".join(number(seg.total) for seg in fact.segments)
+    values = "·".join(factor(seg.total) for seg in fact.segments)
     head = f"sum over the {count} path{'s' if count != 1 else ''} from {xname} to {oname} = "
     if symbolic != numeric:
         rows.append((colours, line(head + symbolic)))

@@ -17,8 +17,10 @@ from .labels import (
     COUNT_RULE,
     WHY_REVERSE,
     edge_indices,
+    factor,
     inputs_comparison,
     local_text,
+    plural,
     route,
 )
 from .scene import (
@@ -33,6 +35,7 @@ from .scene import (
     Span,
     line,
 )
+from .sweep import signed_sum
 
 LAYOUTS = ("graph", "multiples")
 MAX_MULTIPLES = 12
@@ -62,10 +65,15 @@ def check(fig: Figure, max_paths: int, only: object, layout: object) -> int:
 
 
 def annotate(
-    fig: Figure, max_paths: int = 12, only: int | None = None, layout: str = "graph"
+    fig: Figure,
+    max_paths: int = 12,
+    only: int | None = None,
+    layout: str = "graph",
+    reveal: bool = False,
 ) -> Annotations:
     """The paths from x to out on the graph's own edges, or as small multiples (see
-    ``viz.draw_paths``)."""
+    ``viz.draw_paths``). With ``reveal`` (the paths one by one, ``frames(mode="paths")``) and
+    ``only=i``, the products of the paths after i and the sum are not written yet."""
     graph, out, x = fig.graph, fig.root, fig.wrt
     count = check(fig, max_paths, only, layout)
     if layout == "multiples":
@@ -95,7 +103,7 @@ def annotate(
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
-    legend = _legend(fig, listed, count, xname, oname, max_paths, only)
+    legend = _legend(fig, listed, count, xname, oname, max_paths, only, reveal)
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
@@ -110,30 +118,46 @@ def _legend(
     oname: str,
     max_paths: int,
     only: int | None,
+    reveal: bool = False,
 ) -> list[tuple[tuple[str, ...], Line]]:
     graph, x = fig.graph, fig.wrt
     rows: list[tuple[tuple[str, ...], Line]] = []
+    stepping = reveal and only is not None  # some of the legend is for later frames
+
+    def row(text: str, colour: str = "", later: bool = False) -> Line:
+        """A legend line; with ``later``, its room only (the frames of the paths one by one)."""
+        return line(text, colour=colour, hidden=later, room=text if reveal else "")
+
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
-        factors = "·".join(number(e.local_grad) for e in path.edges)
+        factors = "·".join(factor(e.local_grad) for e in path.edges)
         faded = only is not None and n != only
         text = f"path {n}: {route(graph, path)}: {factors} = {number(path.product)}"
-        rows.append(
-            ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
-        )
+        later = stepping and n > (only or 0)
+        rows.append(((MUTED if faded else path_colour(n),),
+                     row(text, MUTED if faded else "", later)))  # fmt: skip
     forward, reverse = fig.forward(), fig.reverse()
     if listed:
-        terms = " + ".join(number(p.product) for p in paths)
+        terms = signed_sum(p.product for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
         cost = f"{listed.multiplications} multiplications"
-        rows.append(((), line(f"{which} = {number(listed.total)} ({cost})")))
+        rows.append(((), row(f"{which} = {number(listed.total)} ({cost})", later=stepping)))
     else:
         rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
                               f"draw_factorized(out, x) groups them")))  # fmt: skip
-    rows.append(((), line(f"forward mode from {xname}: {number(forward.derivative)} "
-                          f"({forward.multiplications} multiplications)")))  # fmt: skip
+    rows.append(
+        (
+            (),
+            row(
+                f"forward mode from {xname}: {number(forward.derivative)} "
+                f"({forward.multiplications} multiplications)",
+                later=stepping,
+            ),
+        )
+    )
     cost = f"{reverse.multiplications} multiplications, every input at once"
-    rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
+    rows.append(((), row(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})",
+                         later=stepping)))  # fmt: skip
     comparison = fig.once(
         "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000)
     )
@@ -166,15 +190,15 @@ def _multiples(fig: Figure, count: int) -> Annotations:
                 edges.append(EdgeStyle((line(number(edge.local_grad), colour=INK),), (colour,), 3))
             else:
                 edges.append(EdgeStyle((), (MUTED,), 1))
-        factors = "·".join(number(e.local_grad) for e in path.edges)
+        factors = "·".join(factor(e.local_grad) for e in path.edges)
         label = line(Span(f"path {n}", bold=True), f": {factors} = ",
                      Span(number(path.product), bold=True))  # fmt: skip
         clusters.append(Cluster(label, tuple(prefix + v.id for v in graph.nodes), colour=colour))
     total = sum(p.product for p in paths)
-    terms = " + ".join(number(p.product) for p in paths) or "0"
+    terms = signed_sum(p.product for p in paths) or "0"
     footer = line(
         Span(f"∂{oname}/∂{xname}", bold=True),
-        f" = sum over the {count} paths = {terms} = ",
+        f" = sum over the {plural(count, 'path')} = {terms} = ",
         Span(number(total), bold=True),
     )
     columns = math.ceil(math.sqrt(len(paths))) if paths else 1

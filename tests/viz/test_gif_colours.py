@@ -1,0 +1,34 @@
+"""An animated GIF keeps every frame's colours: one palette built from all the frames."""
+
+import re
+
+from PIL import Image
+
+from autograd.examples import three_by_three
+from viz import frames, save_animation
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def nearest(image: Image.Image, colour: tuple[int, int, int]) -> float:
+    """The distance from ``colour`` to the closest colour of any pixel of the image."""
+    found = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
+    return min(sum((a - b) ** 2 for a, b in zip(c, colour, strict=True)) ** 0.5 for _, c in found)
+
+
+def test_each_path_keeps_the_colour_its_svg_uses_in_every_frame_of_the_gif(tmp_path):
+    x, _, z = three_by_three()
+    sequence = frames(z, x, mode="paths")
+    (gif,) = save_animation(sequence, tmp_path / "paths.gif")
+    with Image.open(gif) as image:
+        assert image.n_frames == len(sequence)
+        for k in (0, 4, len(sequence) - 2, len(sequence) - 1):  # paths 1, 5, all, factorized
+            image.seek(k)
+            edges = re.findall(r'color="(#[0-9A-Fa-f]{6})(?::[^"]*)?"', sequence[k].source)
+            colours = set(re.findall(r"#[0-9A-Fa-f]{6}", " ".join(edges)))
+            bands = re.findall(r'color="([#0-9A-Fa-f:]+)"', sequence[k].source)
+            colours |= {c for band in bands for c in band.split(":")}
+            for colour in colours:
+                assert nearest(image, hex_rgb(colour)) < 12, (k, colour)
