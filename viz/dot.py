@@ -269,6 +269,8 @@ def markup(spans: Line, most: int = MAX_TEXT, trailing: bool = True) -> str:
         # matter (each run is placed where the previous one ends, its spaces included): with
         # ``trailing=False`` a run's trailing spaces stay as typed.
         text = escape(_keep_end_spaces(shorten(span.text, most), trailing))
+        if not text:  # Graphviz refuses an empty <B></B> or <FONT></FONT>
+            continue
         if span.bold:
             text = f"<B>{text}</B>"
         if span.hidden:  # not computed yet: its line keeps the room (see ``boxed``), not the text
@@ -294,7 +296,8 @@ def boxed(spans: Line, size: float, most: int = MAX_TEXT) -> str:
     if not is_boxed(spans):
         return text
     shown = sum(text_width(shorten(s.text, most), size, s.bold) for s in spans)
-    room = max((text_width(shorten(s.room, most), size) for s in spans), default=0.0)
+    # The room as if bold: wide enough for the text it stands for in any style.
+    room = max((text_width(shorten(s.room, most), size, bold=True) for s in spans), default=0.0)
     rows = 1 + max((s.text.count("\n") + s.room.count("\n") for s in spans), default=0)
     width = math.ceil(max(shown, room) + 2)
     height = math.ceil(size * LINE_HEIGHT * rows + 2)
@@ -320,6 +323,7 @@ def _keep_end_spaces(text: str, trailing: bool = True) -> str:
 def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
     fill = style.fill or (LEAF_FILL if node.leaf else OP_FILL)
     ink = MUTED if style.muted else ""
+    size = 11 if padding < 4 else 12  # the node text's size (compact pictures: 11)
     head = [Span(shorten(node.name, MAX_NAME), ink, bold=True)]
     if node.op or node.leaf:
         head.append(Span(f" = {shorten(node.op, MAX_NAME)}" if node.op else " (leaf)", ink))
@@ -332,12 +336,14 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
             for cell in style.table[0][1:]
         )
     if style.badge:
-        badge = Span(style.badge, "#FFFFFF" if style.badge_fill else "", bold=True)
-        cells = f'<TD{CELL} BGCOLOR="{style.badge_fill or fill}">{markup((badge,))}</TD>' + cells
+        # In a box for two digits or more, the same whichever number (or none) it holds.
+        badge = Span(style.badge.strip(), "#FFFFFF" if style.badge_fill else "", bold=True,
+                     room="9" * max(2, len(style.badge)))  # fmt: skip
+        fill_ = style.badge_fill or fill
+        cells = f'<TD{CELL} BGCOLOR="{fill_}">{boxed((badge,), size)}</TD>' + cells
     data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     rows = [f"<TR>{cells}</TR>"]
     body = (data, *style.rows) if style.data_row else style.rows
-    size = 11 if padding < 4 else 12  # the node text's size (compact pictures: 11)
     rows += [f"<TR><TD{CELL}{span}>{boxed(row, size)}</TD></TR>" for row in body]
     rows += [
         "<TR>" + "".join(f'<TD{CELL} ALIGN="{"LEFT" if i == 0 else "RIGHT"}">{markup(cell)}</TD>'

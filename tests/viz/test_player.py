@@ -1,5 +1,8 @@
 """The backprop player: one self-contained page, checked as text and driven in a real browser."""
 
+import base64
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -28,7 +31,9 @@ def test_the_page_is_one_file_with_nothing_to_fetch(renderer, tmp_path, classic)
     assert list(tmp_path.iterdir()) == [tmp_path / "backprop.html"]
     for fetch in ("src=", "<link", "@import", "url(", "https://", "//cdn"):
         assert fetch not in page
-    assert page.count("<figure") == 6 + 6 + 4  # forward pass, reverse sweep, paths
+    assert page.count("<figure") == 1 and page.count("<svg") == 1  # the first step, drawn
+    data = json.loads(page.split('id="player-data">')[1].split("</script>")[0])
+    assert len(data["texts"]) == len(data["changes"]) + 1 == 6 + 6 + 4  # forward, reverse, paths
 
 
 def test_a_hostile_label_stays_text_in_the_page_and_its_data(renderer, tmp_path, classic):
@@ -49,10 +54,14 @@ def test_the_player_has_the_size_guard_and_says_what_it_saves_to(tmp_path):
         small.save(tmp_path / "page.txt")
 
 
-def test_in_jupyter_the_page_is_an_isolated_frame(renderer):
+def test_in_jupyter_the_page_is_an_isolated_frame_over_a_picture_of_its_first_step(renderer):
     x = Value(2.0, "x")
     shown = player(x * x)._repr_html_()
-    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown
+    assert "<iframe srcdoc=" in shown and 'sandbox="allow-scripts"' in shown
+    # An untrusted notebook drops the iframe and keeps the image: the first step still shows.
+    picture = re.search(r'<img src="data:image/png;base64,([^"]+)"', shown)
+    assert picture and base64.b64decode(picture.group(1)).startswith(b"\x89PNG")
+    assert shown.index("<img") < shown.index("<iframe")
 
 
 def test_gradviz_writes_the_player(renderer, tmp_path, capsys):
@@ -95,11 +104,8 @@ def adjoint_of_b(page) -> str:
     """What the visible step shows as b's adjoint: its text, or "" while it is not drawn."""
     return page.evaluate(
         """() => {
-        const figure = document.querySelector("figure.step:not([hidden])");
-        for (const text of figure.querySelectorAll("g.node text")) {
-            if (text.textContent.startsWith("∂e/∂b =")) {
-                return text.getAttribute("fill") === "#ffffff" ? "" : text.textContent;
-            }
+        for (const text of document.querySelectorAll("#stage g.node text")) {
+            if (text.textContent.startsWith("∂e/∂b =")) return text.textContent;
         }
         return "";
     }"""
@@ -122,21 +128,22 @@ def test_clicking_through_the_reverse_sweep_fills_in_b_when_the_sweep_reaches_it
 
 def test_the_keyboard_steps_and_the_caption_says_what_each_step_computes(browser_page):
     page, log, _ = browser_page
-    assert page.text_content("#counter") == "step 1 of 16"
+    assert page.text_content("#position") == "step 0 of 5 · 1 of 16"
     for _ in range(4):  # the forward pass: before it, then a, b, c, d
         page.keyboard.press("ArrowRight")
-    assert page.text_content("#counter") == "step 5 of 16"
+    assert page.text_content("#position") == "step 4 of 5 · 5 of 16"
     assert page.text_content("#caption") == "d = b + 1 = 1 + 1 = 2"
     page.keyboard.press("ArrowLeft")
-    assert page.text_content("#counter") == "step 4 of 16"
-    page.fill("#slider", "15")
+    assert page.text_content("#position") == "step 3 of 5 · 4 of 16"
+    page.fill("#slider", "13")
     page.dispatch_event("#slider", "input")
     assert page.text_content("#chapter") == "paths"
-    assert page.text_content("#counter") == "step 16 of 16"
+    assert page.text_content("#position") == "path 2 of 2 · 14 of 16"
+    assert page.text_content("#caption") == "path 2 of 2: b → d → e\npath 2: ∂e/∂d·∂d/∂b = 3·1 = 3"
     assert log["errors"] == []
 
 
 def test_a_hostile_label_shows_as_text_in_the_browser(browser_page):
     page, log, _ = browser_page
-    assert HOSTILE in page.text_content("figure.step:not([hidden])")
+    assert HOSTILE in page.text_content("#stage")
     assert log["dialogs"] == []
