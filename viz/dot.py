@@ -335,15 +335,18 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4) -> str:
             f'<TD{CELL} BGCOLOR="{fill}" ALIGN="RIGHT">{markup(cell)}</TD>'
             for cell in style.table[0][1:]
         )
+    data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
+    body = (data, *style.rows) if style.data_row else style.rows
     if style.badge:
-        # In a box for two digits or more, the same whichever number (or none) it holds.
+        # A strip down the node's left side, in a box for two digits or more (the same
+        # whichever number, or none, it holds): wider rows widen the node's column, not it.
         badge = Span(style.badge.strip(), "#FFFFFF" if style.badge_fill else "", bold=True,
                      room="9" * max(2, len(style.badge)))  # fmt: skip
         fill_ = style.badge_fill or fill
-        cells = f'<TD{CELL} BGCOLOR="{fill_}">{boxed((badge,), size)}</TD>' + cells
-    data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
+        height = f' ROWSPAN="{1 + len(body)}"' if body and not style.table else ""
+        cells = f'<TD{CELL} BGCOLOR="{fill_}"{height}>{boxed((badge,), size)}</TD>' + cells
+        span = span if style.table else ""
     rows = [f"<TR>{cells}</TR>"]
-    body = (data, *style.rows) if style.data_row else style.rows
     rows += [f"<TR><TD{CELL}{span}>{boxed(row, size)}</TD></TR>" for row in body]
     rows += [
         "<TR>" + "".join(f'<TD{CELL} ALIGN="{"LEFT" if i == 0 else "RIGHT"}">{markup(cell)}</TD>'

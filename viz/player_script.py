@@ -41,7 +41,7 @@ SCRIPT = """
       const size = parseFloat(t.getAttribute("font-size"));
       if (size > 0) smallest = Math.min(smallest, size * perUnit);
     });
-    const least = smallest === Infinity ? 0 : 12 / smallest;
+    const least = smallest === Infinity ? 0 : 12.2 / smallest;  // 12 px, rounding aside
     const scale = Math.min(1, Math.max(least, stage.clientWidth / natural));
     svg.style.maxWidth = "none";
     svg.style.width = natural * scale + "px";

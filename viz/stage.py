@@ -72,9 +72,14 @@ def _paths(fig: Figure) -> list[Step]:
         annotations = VIEWS["paths"].annotate(fig, max_paths=MAX_PATH_STEPS, only=i, reveal=True)
         found.append(Step("paths", f"path {i} of {len(paths)}", caption, annotations))
     total = sum(p.product for p in paths)
-    head = f"∂{oname}/∂{xname} = the sum over the {plural(len(paths), 'path')}"
-    caption = (f"{head}\n= {' + '.join(symbols)}\n= {signed_sum(p.product for p in paths)} "
-               f"= {number(total)}")  # fmt: skip
+    if len(paths) == 1:
+        caption = (
+            f"∂{oname}/∂{xname} = the product along the only path\n= {symbols[0]} = {number(total)}"
+        )
+    else:
+        caption = (f"∂{oname}/∂{xname} = the sum over the {plural(len(paths), 'path')}\n"
+                   f"= {' + '.join(symbols)}\n= {signed_sum(p.product for p in paths)} "
+                   f"= {number(total)}")  # fmt: skip
     annotations = VIEWS["paths"].annotate(fig, max_paths=MAX_PATH_STEPS, reveal=True)
     found.append(Step("paths", "their sum", caption, annotations))
     found.append(Step("paths", "factorized", _identity(fig, symbols, numbers, total),

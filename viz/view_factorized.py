@@ -60,7 +60,7 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     nodes = {}
     for node in graph.nodes:
         if node.id not in values:
-            text = f"{sw.derivative(node.id)} = 0 (does not depend on {sw.wrt_name})"
+            text = f"{sw.derivative(node.id)} = 0"  # greyed: it does not depend on x
             nodes[node.id] = NodeStyle(rows=(line(text, colour=MUTED),))
         elif node.id in shared[1:]:
             k = shared.index(node.id) - 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value
+from autograd import Value, examples
 from viz import GraphTooLargeError, player
 from viz.cli import main
 from viz.player_page import Player
@@ -147,3 +147,83 @@ def test_a_hostile_label_shows_as_text_in_the_browser(browser_page):
     page, log, _ = browser_page
     assert HOSTILE in page.text_content("#stage")
     assert log["dialogs"] == []
+
+
+# --- the page as a lesson: one stage, one caption, text that reads -------------------------------
+MEASURE = """() => {
+    const stage = document.getElementById("stage");
+    const svg = stage.querySelector("svg");
+    const caption = document.getElementById("caption");
+    const style = getComputedStyle(caption);
+    const fonts = Array.from(svg.querySelectorAll("text")).map(
+        (t) => parseFloat(t.getAttribute("font-size")) * t.getScreenCTM().a);
+    const range = document.createRange();
+    range.selectNodeContents(caption);
+    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+    const box = (g) => { const b = g.getBBox(); return [b.x, b.y, b.width, b.height].join(","); };
+    return {
+        nodes: Array.from(svg.querySelectorAll("g.node")).map(box),
+        edgeTexts: Array.from(svg.querySelectorAll("g.edge text")).map((t) => t.textContent),
+        caption: caption.textContent,
+        lines: tops.size,
+        smallest: Math.min(...fonts, parseFloat(style.fontSize)),
+        visible: document.body.innerText,
+    };
+}"""
+
+
+def lecture_neuron():
+    """micrograd's neuron: o = tanh(x1·w1 + x2·w2 + b), with o = 1/√2."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    n = x1 * w1 + x2 * w2 + Value(6.881373587019543, "b")
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, w1
+
+
+@pytest.fixture(scope="module")
+def lesson_pages(tmp_path_factory):
+    """The classic example's and the lecture neuron's pages, written once for the module."""
+    folder = tmp_path_factory.mktemp("pages")
+    a, b, *_, e = examples.classic()
+    o, w1 = lecture_neuron()
+    return {"classic": (player(e, b), folder / "classic.html"),
+            "neuron": (player(o, w1), folder / "neuron.html")}  # fmt: skip
+
+
+def every_step(browser, page_path: Path, width: int) -> list[dict]:
+    tab = browser.new_page(viewport={"width": width, "height": 800})
+    tab.goto(page_path.as_uri())
+    seen = [tab.evaluate(MEASURE)]
+    while tab.evaluate("document.getElementById('slider').value") != tab.evaluate(
+        "document.getElementById('slider').max"
+    ):
+        tab.keyboard.press("ArrowRight")
+        seen.append(tab.evaluate(MEASURE))
+    tab.close()
+    return seen
+
+
+@pytest.mark.parametrize("name", ["classic", "neuron"])
+def test_every_step_reads_as_a_lesson_on_one_stage(browser, lesson_pages, name):
+    page, path = lesson_pages[name]
+    page.save(path)
+    seen = every_step(browser, path, 1280)
+    assert len(seen) == len(page.staged)
+    for step, shown in zip(page.staged, seen, strict=True):
+        assert shown["caption"] == step.caption and step.caption.strip()  # none empty
+        assert shown["lines"] == step.caption.count("\n") + 1  # its line breaks, no more
+        assert shown["nodes"] == seen[0]["nodes"]  # no node moves or resizes, in any chapter
+        assert shown["smallest"] >= 12, shown["smallest"]  # px, at a 1280 px wide page
+    # Before the forward pass no edge shows a number, and no later adjoint is on the page.
+    assert not [t for t in seen[0]["edgeTexts"] if re.search(r"\d", t)]
+    assert "∂" not in seen[0]["visible"].split(seen[0]["caption"])[0].split("\n", 2)[-1]
+
+
+def test_in_an_output_area_of_jupyterlab_the_text_stays_readable(browser, lesson_pages):
+    page, path = lesson_pages["classic"]
+    page.save(path)
+    for shown in every_step(browser, path, 1000)[::5]:
+        assert shown["smallest"] >= 12
