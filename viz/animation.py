@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # Pillow is imported where a GIF is written, not with the mod
     from PIL import Image
 
 FRAME_MODES = SEQUENCES  # forward, reverse, paths, depends
+# Every frame draws the whole graph, and a sweep has a frame per node: the work grows with the
+# square of the graph (1,000 nodes took 101 s and 1.2 GB). Larger graphs are refused up front.
+MAX_FRAME_NODES = DEFAULT_MAX_NODES
 
 
 def frames(
@@ -43,8 +46,17 @@ def frames(
     - ``mode="depends"``: each node in topological order with what it depends on
       (``draw_depends(out, node)``).
 
-    Each diagram's ``.text`` says what its step computes.
+    Each diagram's ``.text`` says what its step computes. ``max_nodes`` may be at most 300
+    (``MAX_FRAME_NODES``): every frame draws the whole graph, so the work grows with its square.
     """
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+    if max_nodes > MAX_FRAME_NODES:
+        raise ValueError(
+            f"frames draws the whole graph at every step, so its work grows with the square of "
+            f"the graph: max_nodes may be at most {MAX_FRAME_NODES}, got {max_nodes} (draw one "
+            f"step with draw_reverse(out, step=k) or draw_forward(out, x, step=k))"
+        )
     if mode not in FRAME_MODES:
         raise ValueError(f"mode must be one of {', '.join(FRAME_MODES)}, got {mode!r}")
     view = VIEWS[mode]

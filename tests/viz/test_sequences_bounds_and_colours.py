@@ -1,11 +1,14 @@
-"""An animated GIF keeps every frame's colours: one palette built from all the frames."""
+"""Sequences: an animated GIF keeps every frame's colours (one palette from all the frames), and
+the work of frames and of the player page is bounded before it starts."""
 
 import re
 
+import pytest
 from PIL import Image
 
 from autograd.examples import three_by_three
 from viz import frames, save_animation
+from viz.cli import main
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
@@ -32,3 +35,17 @@ def test_each_path_keeps_the_colour_its_svg_uses_in_every_frame_of_the_gif(tmp_p
             colours |= {c for band in bands for c in band.split(":")}
             for colour in colours:
                 assert nearest(image, hex_rgb(colour)) < 12, (k, colour)
+
+
+def test_frames_refuse_a_limit_past_theirs_before_drawing_anything():
+    x, _, z = three_by_three()
+    with pytest.raises(ValueError, match="at most 300, got 1000"):
+        frames(z, x, mode="reverse", max_nodes=1000)
+
+
+def test_gradviz_html_uses_the_players_limit_unless_max_nodes_is_given(tmp_path, capsys):
+    expression = "+".join(f"a*{i}" for i in range(1, 40))  # 79 nodes: over the player's 60
+    page = tmp_path / "big.html"
+    assert main([expression, "a=1", "--html", str(page)]) == 2
+    assert "more than max_nodes=60" in capsys.readouterr().err and not page.exists()
+    assert main(["a*2", "a=1", "--html", str(page)]) == 0 and page.exists()
