@@ -11,15 +11,14 @@ that every frame of a sequence has the same layout and no frame holds a later fr
 
 from __future__ import annotations
 
-import html
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
 import graphviz
 
 from .description import ConstantInfo, GraphDescription, NodeInfo, number
+from .escaping import escape, shorten, visible
 from .scene import (
     BACKGROUND,
     CELL,
@@ -41,12 +40,6 @@ from .scene import (
 )
 from .textsize import LINE_HEIGHT, text_width
 
-# Bidirectional controls reorder the text around them (U+202E shows "abc" as "cba"): a label
-# holding one is drawn with it as a visible escape, as it was typed.
-BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-_INVISIBLE = BIDI_CONTROLS | {"\ufffe", "\uffff"}
 MAX_NAME = 60  # characters of a name in a node's header (the full name is the node's tooltip)
 MAX_TEXT = 120  # characters of a run of text: an edge label's line, a row
 MAX_LEGEND = 480  # characters of a legend row's run: the library's sentences stay whole
@@ -54,20 +47,6 @@ MAX_WORD = 32  # characters of a word in a legend row: a long name there is shor
 LEGEND_WIDTH = 100  # characters of a legend line: a longer sentence wraps
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
 OVAL = {"shape": "ellipse", "fontsize": "11", "margin": "0.04,0.02", "height": "0.3"}
-
-
-def visible(text: str) -> str:
-    """``text`` with the characters that XML cannot carry (control characters but the newline,
-    surrogates) and the bidirectional controls written as visible escapes: \\x07, \\u202e."""
-    return "".join(_code(ch) if _hidden(ch) else ch for ch in text)
-
-
-def _hidden(ch: str) -> bool:
-    return ch in _INVISIBLE or ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs")
-
-
-def _code(ch: str) -> str:
-    return f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
 
 
 def wrapped(spans: Line, width: int = LEGEND_WIDTH) -> list[Line]:
@@ -97,37 +76,6 @@ def shorten_words(text: str, most: int = MAX_WORD) -> str:
     """Every word of ``text`` longer than ``most`` characters shortened (a long name inside one
     of the library's sentences), the sentence itself kept whole."""
     return " ".join(shorten(word, most) if len(word) > most else word for word in text.split(" "))
-
-
-def shorten(text: str, most: int) -> str:
-    """``text``, or its start and end around "…" in ``most`` characters: a long name stays
-    recognisable and a picture stays a picture ("a_very_long_name" -> "a_very…name")."""
-    if len(text) <= most:
-        return text
-    tail = most // 3
-    return text[: most - 1 - tail] + "…" + text[len(text) - tail :]
-
-
-def escape(text: str) -> str:
-    """Text made safe for a Graphviz HTML-like label and for the SVG it becomes.
-
-    Markup characters become entities; a newline becomes a line break; characters that XML cannot
-    carry (control characters, surrogates) and bidirectional controls (U+202E) are shown as
-    visible escapes like \\x07 and \\u202e (``visible``); a backslash is doubled, since
-    Graphviz expands \\N, \\G and the like even inside HTML-like labels (and even when
-    written as an entity).
-    """
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append("<BR/>")
-        elif ch == "\\":
-            out.append("\\\\")
-        elif _hidden(ch):
-            out.append(_code(ch))
-        else:
-            out.append(html.escape(ch, quote=True))
-    return "".join(out)
 
 
 def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:

@@ -22,7 +22,8 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write
 
-from .dot import MAX_TOOLTIP, shorten, visible
+from .dot import MAX_TOOLTIP
+from .escaping import shorten, visible
 from .figure import Figure
 from .player_script import PAGE, SCRIPT
 from .render import Diagram, RendererNotFoundError, RenderError, in_parallel, render

@@ -20,7 +20,7 @@ from viz import (
 )
 from viz import render as render_module
 from viz.cli import main
-from viz.dot import escape
+from viz.escaping import escape
 from viz.expr import ParseError, parse
 from viz.render import Diagram, RenderError
 
