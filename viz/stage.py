@@ -124,8 +124,11 @@ def stage(found: Sequence[Step], graph: GraphDescription) -> list[Step]:
         for i in node_ids:
             style = a.nodes.get(i, NodeStyle())
             badge = style.badge.rjust(badges[i]) if badges[i] else ""
+            # A badge's white number on grey reads at 1.9:1 on MUTED: darker grey, 4.5:1.
+            grey = MUTED_TEXT if style.badge_fill == MUTED else style.badge_fill
             nodes[i] = replace(style, rows=_fill(rows[i][k], node_rooms[i], False),
-                               data_row=False, data_hidden=False, badge=badge)  # fmt: skip
+                               data_row=False, data_hidden=False, badge=badge,
+                               badge_fill=grey)  # fmt: skip
         edges = []
         for j in range(count):
             edge = a.edges[j] if a.edges else EdgeStyle()
@@ -171,7 +174,25 @@ def _fill(lines: Sequence[Line], rooms: list[str], muted: bool) -> tuple[Line, .
             continue
         out.append(tuple(
             replace(span, room=room, colour=MUTED_TEXT if span.colour == MUTED
-                    or (muted and not span.colour) else span.colour)
+                    or (muted and not span.colour) else readable(span.colour))
             for span in lines[s]
         ))  # fmt: skip
     return tuple(out)
+
+
+def readable(colour: str, least: float = 4.5) -> str:
+    """A text colour that reads on white (WCAG contrast ``least``): the colour itself, or the
+    same hue darkened until it does (a path's orange number becomes a darker orange)."""
+    if not colour.startswith("#") or len(colour) != 7:
+        return colour
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    while _contrast(rgb) < least:
+        rgb = [int(v * 0.9) for v in rgb]
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _contrast(rgb: list[int]) -> float:
+    """WCAG's contrast ratio of a colour against white."""
+    linear = [v / 255 / 12.92 if v <= 10 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in rgb]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)

@@ -119,3 +119,27 @@ def test_every_step_of_the_player_has_one_layout_and_only_its_own_numbers(render
     # the sweep completes e, d, c, b, a: b's adjoint from its step 4 on
     assert "∂e/∂b = 2 + 3 = 5" in texts(svgs[reverse[4]], "node")
     assert "∂e/∂b = 2 + 3 = 5" not in texts(svgs[reverse[3]], "node")
+
+
+def contrast(colour: str, other: str = "#ffffff") -> float:
+    """WCAG's contrast ratio of two colours."""
+
+    def luminance(hex_: str) -> float:
+        rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(colour), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_players_text_reads_at_3_to_1_or_more():
+    a, b, *_, e = classic()
+    page = player(e, b)
+    for _, diagram in page.steps:
+        svg = render(diagram.source, "svg").decode()
+        inks = set(re.findall(r'<text[^>]*fill="(#[0-9a-fA-F]{6})"', svg)) - {"#ffffff"}
+        assert all(contrast(ink) >= 3 for ink in inks), inks
+    # White numbers sit on the badges: their fill is dark enough for them.
+    fills = {s.badge_fill for step in page.staged for s in step.annotations.nodes.values()}
+    assert fills and all(contrast(fill) >= 3 for fill in fills - {""}), fills
