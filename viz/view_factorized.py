@@ -110,7 +110,8 @@ def legend_rows(fig: Figure, fact: Factorization, brackets: list[Terms], oname: 
     head = f"sum over the {count} path{'s' if count != 1 else ''} from {xname} to {oname} = "
     if symbolic != numeric:
         rows.append((colours, line(head + symbolic)))
-        rows.append(((), line(f"= {numeric} = {values} = {number(fact.total)}")))
+        grouped = f" = {values}" if len(brackets) > 1 else ""  # one bracket: its value is the total
+        rows.append(((), line(f"= {numeric}{grouped} = {number(fact.total)}")))
     elif len(brackets) > 1:
         rows.append((colours, line(f"{head}{numeric} = {values} = {number(fact.total)}")))
     else:
