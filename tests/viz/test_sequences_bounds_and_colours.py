@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from autograd.examples import three_by_three
-from viz import frames, save_animation
+from viz import frames, player, save_animation
 from viz.cli import main
 
 
@@ -49,3 +49,10 @@ def test_gradviz_html_uses_the_players_limit_unless_max_nodes_is_given(tmp_path,
     assert main([expression, "a=1", "--html", str(page)]) == 2
     assert "more than max_nodes=60" in capsys.readouterr().err and not page.exists()
     assert main(["a*2", "a=1", "--html", str(page)]) == 0 and page.exists()
+
+
+def test_the_three_by_three_player_page_stays_small(tmp_path):
+    x, _, z = three_by_three(symbols=True)
+    page = player(z, x)
+    assert len(page.staged) == 47  # 18 values, 18 adjoints, 9 paths, their sum, factorized
+    assert page.save(tmp_path / "p.html").stat().st_size < 400_000  # bytes; was 1.7 MB
