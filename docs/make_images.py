@@ -100,7 +100,7 @@ def screenshot_of_the_player(page, target: Path, step: int = 9) -> None:
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         html = page.save(Path(folder) / "backprop.html")
         browser = p.chromium.launch(executable_path=browser_path)
-        tab = browser.new_page(viewport={"width": 1100, "height": 640})
+        tab = browser.new_page(viewport={"width": 1280, "height": 440})
         tab.goto(html.as_uri())
         for _ in range(step):
             tab.keyboard.press("ArrowRight")

@@ -49,8 +49,8 @@ def _paths_one_by_one(fig: Figure) -> list[tuple[str, dict[str, Any]]]:
             f"mode='paths' steps through 1 to {most} paths, and there are {count}: use "
             f"mode='forward' or draw_factorized(out, x)"
         )
-    alone = [("paths", {"max_paths": most, "only": i}) for i in range(1, count + 1)]
-    return [*alone, ("paths", {"max_paths": most}), ("factorized", {})]
+    alone = [("paths", {"max_paths": most, "only": i, "reveal": True}) for i in range(1, count + 1)]
+    return [*alone, ("paths", {"max_paths": most, "reveal": True}), ("factorized", {})]
 
 
 VIEWS: dict[str, View] = {

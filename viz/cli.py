@@ -24,6 +24,7 @@ from .contraction import contracted_figure
 from .description import DEFAULT_MAX_NODES, GraphTooLargeError
 from .expr import CONSTANTS, ParseError, parse
 from .figure import Figure
+from .player_page import DEFAULT_MAX_NODES as PLAYER_MAX_NODES
 from .player_page import player
 from .render import Diagram, RendererNotFoundError, RenderError, format_of
 from .scene import Options
@@ -111,9 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--max-nodes",
         type=int,
-        default=DEFAULT_MAX_NODES,
+        default=None,
         metavar="N",
-        help=f"refuse larger graphs (default {DEFAULT_MAX_NODES})",
+        help=f"refuse larger graphs (default {DEFAULT_MAX_NODES}; {PLAYER_MAX_NODES} with "
+        f"--html, whose player draws the whole graph at every step)",
     )
     return p
 
@@ -165,6 +167,8 @@ def run(argv: list[str]) -> int:
     except ParseError as err:
         raise UsageError(f"cannot parse the expression: {err}") from None
     values = _values(pairs, expression.variables)
+    if args.max_nodes is None:  # the player's own limit for a page, else the pictures'
+        args.max_nodes = PLAYER_MAX_NODES if args.html else DEFAULT_MAX_NODES
     if args.max_nodes < 1:
         raise UsageError(f"--max-nodes must be a positive number, got {args.max_nodes}")
     _check_output(Path(args.html or args.animate or args.output))

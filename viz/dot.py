@@ -4,9 +4,9 @@ Nodes are HTML-like tables (or, in a thumbnail, their name in a small oval); eve
 description is drawn exactly once, in its own style. All user text is escaped, so labels such as
 ``<b>``, ``{x|y}``, ``"q"`` or ``&`` show as typed.
 
-Text can be *hidden*: laid out at its full size but drawn invisibly. The step-by-step frames of a
-sweep use it for the numbers not computed yet, so that every frame has the same layout and the
-picture does not jump from one step to the next.
+Text can be *hidden*: not written, its room kept by a box of fixed size (``viz.markup``). The
+step-by-step frames of a sweep use it for the numbers not computed yet, so that every frame has
+the same layout and no file holds a number before its step computes it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import replace
 import graphviz
 
 from .description import ConstantInfo, GraphDescription, NodeInfo, number
+from .markup import boxed, is_boxed, legend_box, markup
 from .scene import (
     BLACK,
     CELL_COLOUR,
@@ -37,19 +38,11 @@ from .scene import (
     line,
 )
 from .text import BIDI_CONTROLS as BIDI_CONTROLS  # read from here by other modules
-from .text import (
-    LEGEND_WIDTH,
-    escape,
-    keep_end_spaces,
-    shorten,
-    shorten_words,
-    wrapped,
-)
+from .text import LEGEND_WIDTH, escape, shorten, shorten_words, wrapped
 from .text import visible as visible
 from .themes import LIGHT, THEMES, Theme
 
 MAX_NAME = 60  # characters of a name in a node's header (the full name is the node's tooltip)
-MAX_TEXT = 120  # characters of a run of text: an edge label's line, a row
 MAX_LEGEND = 480  # characters of a legend row's run: the library's sentences stay whole
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
 OVAL = {"shape": "ellipse", "margin": "0.04,0.02", "height": "0.3"}
@@ -128,7 +121,7 @@ def build_dot(scene: Scene) -> str:
     plain = EdgeStyle()
     for i, edge in enumerate(graph.edges):
         style = scene.edges[i] if scene.edges else plain
-        attrs = edge_attributes(style, theme)
+        attrs = edge_attributes(style, theme, (10 if scene.compact else 11) * scale)
         if style.beside:  # from the side facing the next node of the rank to that node
             ports = ("s", "n") if scene.rankdir in ("LR", "RL") else ("e", "w")
             attrs.update(tailport=ports[0], headport=ports[1])
@@ -205,7 +198,9 @@ def _node_label(node: NodeInfo, scene: Scene, theme: Theme) -> dict[str, str]:
         return {"label": escape(shorten(node.name, MAX_NAME)), "color": theme.line(ink),
                 "fontcolor": theme.text(ink), "fontsize": points(11, scene.fontsize / 12),
                 **OVAL}  # fmt: skip
-    attrs = {"label": node_table(node, style, 2 if scene.compact or scene.tight else 4, theme)}
+    padding = 2 if scene.compact or scene.tight else 4
+    size = (11 if scene.compact else 12) * scene.fontsize / 12  # the node attribute's points
+    attrs = {"label": node_table(node, style, padding, theme, size)}
     if len(node.name) > MAX_NAME or len(node.op) > MAX_NAME:
         full = f"{node.name} = {node.op}" if node.op else node.name
         # Graphviz reads a tooltip's backslashes twice: four of them draw one.
@@ -222,30 +217,13 @@ def _add_constant(dot: graphviz.Digraph, constant: ConstantInfo, scene: Scene,
              fontsize=points(11, scene.fontsize / 12), **OVAL)  # fmt: skip
 
 
-def markup(spans: Line, most: int = MAX_TEXT, trailing: bool = True, theme: Theme = LIGHT) -> str:
-    """A line of spans as HTML-like label text, each run cut to ``most`` characters, in
-    ``theme``'s text colours."""
-    out = []
-    for span in spans:
-        # Spaces at the ends of a run become no-break spaces: SVG viewers drop ordinary ones
-        # between runs of different styles ("e = *" would show as "e= *"). Only the leading ones
-        # matter (each run is placed where the previous one ends, its spaces included): with
-        # ``trailing=False`` a run's trailing spaces stay as typed.
-        text = escape(keep_end_spaces(shorten(span.text, most), trailing))
-        if span.bold:
-            text = f"<B>{text}</B>"
-        colour = theme.background if span.hidden else span.colour and theme.text(span.colour)
-        if colour:
-            text = f'<FONT COLOR="{colour}">{text}</FONT>'
-        out.append(text)
-    return "".join(out)
-
-
 def _line(label: str | Line) -> Line:
     return line(label) if isinstance(label, str) else label
 
 
-def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme = LIGHT) -> str:
+def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme = LIGHT,
+               size: float = 12) -> str:  # fmt: skip
+    """A node's box: its header, rows and table, its text ``size`` points."""
     fill = theme.line(style.fill or (LEAF_FILL if node.leaf else OP_FILL))
     cell = f' COLOR="{theme.line(CELL_COLOUR)}"'
 
@@ -264,14 +242,20 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme 
             f'<TD{cell} BGCOLOR="{fill}" ALIGN="RIGHT">{text(head_cell)}</TD>'
             for head_cell in style.table[0][1:]
         )
-    if style.badge:
-        badge_fill = theme.line(style.badge_fill) if style.badge_fill else fill
-        badge = f'<FONT COLOR="{theme.on(badge_fill)}"><B>{escape(style.badge)}</B></FONT>'
-        cells = f'<TD{cell} BGCOLOR="{badge_fill}">{badge}</TD>' + cells
     data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
-    rows = [f"<TR>{cells}</TR>"]
     body = (data, *style.rows) if style.data_row else style.rows
-    rows += [f"<TR><TD{cell}{span}>{text(row)}</TD></TR>" for row in body]
+    if style.badge:
+        # A strip down the node's left side, in a box for two digits or more (the same
+        # whichever number, or none, it holds): wider rows widen the node's column, not it.
+        badge_fill = theme.line(style.badge_fill) if style.badge_fill else fill
+        badge = Span(style.badge.strip(), theme.on(badge_fill), bold=True,
+                     room="9" * max(2, len(style.badge)))  # fmt: skip
+        height = f' ROWSPAN="{1 + len(body)}"' if body and not style.table else ""
+        badge_cell = boxed((badge,), size, theme=theme, raw=True)
+        cells = f'<TD{cell} BGCOLOR="{badge_fill}"{height}>{badge_cell}</TD>' + cells
+        span = span if style.table else ""
+    rows = [f"<TR>{cells}</TR>"]
+    rows += [f"<TR><TD{cell}{span}>{boxed(row, size, theme=theme)}</TD></TR>" for row in body]
     rows += [
         "<TR>" + "".join(f'<TD{cell} ALIGN="{"LEFT" if i == 0 else "RIGHT"}">{text(c)}</TD>'
                          for i, c in enumerate(row)) + "</TR>"
@@ -287,11 +271,18 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme 
     )
 
 
-def edge_attributes(style: EdgeStyle, theme: Theme = LIGHT) -> dict[str, str]:
+def edge_label(lines: Sequence[Line], size: float = 11, theme: Theme = LIGHT) -> str:
+    """An edge's label: its lines one under the other; in a table of one cell per line when a
+    line is hidden in some step (each such line in a box of fixed size, see ``boxed``)."""
+    if not any(map(is_boxed, lines)):
+        return "<" + "<BR/>".join(markup(row, theme=theme) for row in lines) + ">"
+    cells = "".join(f"<TR><TD>{boxed(row, size, theme=theme)}</TD></TR>" for row in lines)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>'
+
+
+def edge_attributes(style: EdgeStyle, theme: Theme = LIGHT, size: float = 11) -> dict[str, str]:
     attrs = {
-        "xlabel" if style.beside else "label": "<"
-        + "<BR/>".join(markup(row, theme=theme) for row in style.lines)
-        + ">",
+        "xlabel" if style.beside else "label": edge_label(style.lines, size, theme),
         "color": ":".join(theme.line(c) for c in style.colours),
         "penwidth": f"{style.width:g}",
     }
@@ -332,10 +323,10 @@ def notes_table(
         cells = "".join(_swatch(theme.line(c), scale) for c in colours)
         cells += "<TD> </TD>" * (swatches - len(colours))
         words = tuple(replace(span, text=shorten_words(span.text)) for span in text)
-        lines = '<BR ALIGN="LEFT"/>'.join(
-            markup(part, MAX_LEGEND, theme=theme) for part in wrapped(words, width)
-        )
-        rows.append(f'<TR>{cells}<TD ALIGN="LEFT" BALIGN="LEFT">{lines}</TD></TR>')
+        parts = wrapped(words, width)
+        lines = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_LEGEND, theme=theme) for part in parts)
+        box = legend_box(parts, 14 * scale) if is_boxed(words) else ""
+        rows.append(f'<TR>{cells}<TD ALIGN="LEFT" BALIGN="LEFT"{box}>{lines}</TD></TR>')
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">'
         + "".join(rows)

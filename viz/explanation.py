@@ -5,7 +5,7 @@ from __future__ import annotations
 from .contraction import counted_in, product_text
 from .description import number, symbol
 from .figure import Figure
-from .labels import COUNT_RULE, factorization_text
+from .labels import COUNT_RULE, factor, factorization_text
 
 DEFAULT_MAX_PATHS = 12
 
@@ -35,7 +35,7 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
             for c, e, w in zip(children, terms, weights, strict=True)
         )
         numeric = " + ".join(
-            ("" if w else f"{number(reverse.derivative(c))}·") + number(e.local_grad)
+            ("" if w else f"{factor(reverse.derivative(c))}·") + factor(e.local_grad)
             for c, e, w in zip(children, terms, weights, strict=True)
         )
         lines = [f"∂{oname}/∂{xname} = {symbolic} = {numeric} = {number(reverse.derivative(x))}"]
@@ -44,7 +44,7 @@ def explain_text(fig: Figure, max_paths: int = DEFAULT_MAX_PATHS) -> str:
         result = fig.path_sum(max_paths)
         products = [
             f"{'→'.join(names[v] for v in p.nodes) or xname}: "
-            + product_text(fig, p, "·".join(number(e.local_grad) for e in p.edges) or "1")
+            + product_text(fig, p, "·".join(factor(e.local_grad) for e in p.edges) or "1")
             for p in result.paths
         ]
         lines.append(f"paths from {xname} to {oname} ({count}): " + "; ".join(products))

@@ -24,6 +24,17 @@ WHY_REVERSE = (
 )
 
 
+def factor(value: float) -> str:
+    """A number as a factor of a product: a negative one in parentheses ("0.5·(-3)")."""
+    text = number(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 path", "2 paths"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def local_text(
     graph: GraphDescription, i: int, symbolic: bool = False, longest: int | None = None
 ) -> str:
@@ -104,7 +115,7 @@ def bracket(graph: GraphDescription, paths: Iterable[Path]) -> tuple[list[str], 
         factors = [factor_text(graph, i) for i in edge_indices(graph, path)]
         factors = [f for f in factors if f != "1"]
         symbolic.append("·".join(factors) or "1")
-        numeric.append(number(path.product))
+        numeric.append(factor(path.product))
     return symbolic, numeric
 
 
@@ -138,7 +149,7 @@ def factorization_text(graph: GraphDescription, fact: Factorization | None) -> s
     symbolic = product_of_brackets([b[0] for b in brackets])
     both = numeric if symbolic == numeric else f"{symbolic} = {numeric}"
     return (
-        f"factorized: every path passes through {inner}, so the sum over {count} paths "
+        f"factorized: every path passes through {inner}, so the sum over {plural(count, 'path')} "
         f"= {both} = {number(fact.total)}"
     )
 

@@ -2,13 +2,18 @@
 
 Three chapters: the forward pass (values appear node by node in topological order), the reverse
 sweep (adjoints appear node by node, the edge contributions lit as they are added) and, when a
-variable is given, the paths from it one by one, their sum and the factorized grouping. Each step
-is a diagram of the same layout (the views' ``step=k`` pictures), rendered to SVG and inlined with
-a few lines of plain JavaScript: no network request, works from ``file://`` and in Jupyter.
+variable is given, the paths from it one by one, their sum and the factorized grouping. Every
+step is drawn on one stage (``viz.stage``: one layout, nodes never move), so the page holds the
+first step's SVG whole and each later step as the lines of SVG that change from the step before;
+a few lines of plain JavaScript rebuild the step shown. No network request: it works from
+``file://`` and in Jupyter. Only the step shown is in the page's picture and text: a later step's
+numbers are in the page's data, never drawn, selectable or copied before their step.
 """
 
 from __future__ import annotations
 
+import base64
+import difflib
 import html
 import json
 import os
@@ -17,44 +22,55 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write
 
-from .catalog import look, sequence
-from .dot import MAX_TOOLTIP, shorten, visible
+from .catalog import look
+from .dot import MAX_TOOLTIP
 from .figure import Figure
+from .player_script import PAGE, SCRIPT
 from .render import Diagram, RendererNotFoundError, RenderError, in_parallel, render
 from .scene import MAX_TITLE
-from .view_paths import MAX_MULTIPLES
+from .stage import MAX_PATH_STEPS, Step, steps
+from .text import shorten, visible
 
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
 
 
 class Player:
-    """A sequence of chapters of diagrams, shown as one self-contained page."""
+    """The steps of a graph's forward pass, reverse sweep and paths, shown as one page."""
 
-    def __init__(self, chapters: list[tuple[str, list[Diagram]]], title: str) -> None:
-        self.chapters = chapters
+    def __init__(self, figure: Figure, staged: list[Step], title: str) -> None:
+        self.figure = figure
+        self.staged = staged
         self.title = title
+        self._diagrams: list[Diagram] = []
 
     @property
     def steps(self) -> list[tuple[str, Diagram]]:
         """Every step: (its chapter's name, its diagram), first to last."""
-        return [(name, d) for name, diagrams in self.chapters for d in diagrams]
+        if not self._diagrams:
+            self._diagrams = [self.figure.diagram(s.annotations) for s in self.staged]
+        return [(s.chapter, d) for s, d in zip(self.staged, self._diagrams, strict=True)]
 
     def html(self) -> str:
-        """The page: the SVG of every step, the controls, and the script that steps through."""
-        steps = self.steps
-        svgs = in_parallel(lambda step: _inline_svg(render(step[1].source, "svg")), steps)
-        figures = "\n".join(
-            f'<figure class="step" data-step="{i}"{"" if i == 0 else " hidden"}>{svg}</figure>'
-            for i, svg in enumerate(svgs)
-        )
-        texts = [visible(d.text) for _, d in steps]
-        data = {"chapters": [name for name, _ in steps], "texts": texts}
+        """The page: the first step's SVG, each later step as its changes, the controls, and the
+        script that steps through."""
+        svgs = in_parallel(lambda d: _inline_svg(render(d[1].source, "svg")), self.steps)
+        lines = [svg.split("\n") for svg in svgs]
+        changes = [_changes(before, after) for before, after in zip(lines, lines[1:], strict=False)]
+        total = len(self.staged)
+        chapters = [s.chapter for s in self.staged]
+        positions = [f"{s.position} · {i} of {total}" for i, s in enumerate(self.staged, 1)]
+        texts = [visible(s.caption) for s in self.staged]
+        data = {"chapters": chapters, "positions": positions, "texts": texts, "first": svgs[0],
+                "changes": changes}  # fmt: skip
         title = visible(self.title)
         return PAGE.format(
             title=html.escape(shorten(title, MAX_TITLE)),
             full_title=html.escape(shorten(title, MAX_TOOLTIP), quote=True),
-            last=len(steps) - 1,
-            figures=figures,
+            last=total - 1,
+            first=svgs[0],
+            chapter=html.escape(chapters[0]),
+            position=html.escape(positions[0]),
+            caption=html.escape(texts[0]),
             data=_script_json(data),
             script=SCRIPT,
         )
@@ -68,19 +84,29 @@ class Player:
 
     def _repr_html_(self) -> str:
         # In Jupyter the page runs in an iframe of its own, so that its script and styles stay in
-        # it and several players on one notebook do not share ids.
+        # it and several players on one notebook do not share ids. Under it, covered by it, the
+        # first step as a PNG: an untrusted notebook (JupyterLab strips iframes and scripts from
+        # the outputs of a notebook not run in this browser) still shows the picture.
         try:
             page = self.html()
+            png = render(self.steps[0][1].source, "png", 96)
         except (RenderError, RendererNotFoundError) as err:  # the reason, not a traceback
             reason = html.escape(str(err)[:500])
             return f"<pre>{html.escape(repr(self))}\n(the page could not be drawn: {reason})</pre>"
+        first = base64.b64encode(png).decode("ascii")
+        caption = html.escape(self.staged[0].caption)
         return (
-            f'<iframe srcdoc="{html.escape(page, quote=True)}" '
-            'style="width:100%;height:640px;border:0" sandbox="allow-scripts"></iframe>'
+            '<div style="position:relative;min-height:640px">'
+            f'<img src="data:image/png;base64,{first}" alt="{caption}" '
+            'style="max-width:100%;height:auto">'
+            f"<p>{html.escape(repr(self))} (run the cell to step through it)</p>"
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" style="position:absolute;top:0;'
+            'left:0;width:100%;height:100%;border:0;background:#fff" '
+            'sandbox="allow-scripts"></iframe></div>'
         )
 
     def __repr__(self) -> str:
-        return f"<Player: {len(self.steps)} steps; .save('backprop.html') to open it in a browser>"
+        return f"<Player: {len(self.staged)} steps; .save('backprop.html') to open it in a browser>"
 
 
 def player(
@@ -107,96 +133,25 @@ def player(
     if wrt is not None and not isinstance(wrt, Value):
         raise TypeError(f"wrt must be a Value or None, got {type(wrt).__name__}")
     fig.x = wrt
-    chapters = [
-        ("forward pass", sequence(fig, "values")),
-        ("reverse sweep", sequence(fig, "reverse")),
-    ]
-    if wrt is not None and 1 <= fig.count_paths() <= MAX_MULTIPLES:
-        chapters.append(("paths", sequence(fig, "paths")))
-    return Player(chapters, f"backpropagation through {fig.graph.nodes[-1].name}")
+    paths = wrt is not None and 1 <= fig.count_paths() <= MAX_PATH_STEPS
+    return Player(fig, steps(fig, paths), f"backpropagation through {fig.graph.nodes[-1].name}")
+
+
+def _changes(before: list[str], after: list[str]) -> list[list[object]]:
+    """The lines of ``after`` that differ from ``before``: [start, end, new lines] per change,
+    replacing lines start to end (exclusive) of ``before``, in order."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [[i1, i2, after[j1:j2]] for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"]  # fmt: skip
 
 
 def _inline_svg(svg: bytes) -> str:
-    """An SVG document as an element to inline: without its XML prolog and DOCTYPE."""
+    """An SVG document as an element to inline: without its XML prolog, DOCTYPE and comments."""
     text = svg.decode("utf-8")
-    return text[text.index("<svg") :]
+    return text[text.index("<svg") :].strip()
 
 
 def _script_json(data: object) -> str:
     """JSON that is safe inside <script>: no "</script>" or "<!--" can end it early."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-SCRIPT = """
-(function () {
-  const data = JSON.parse(document.getElementById("player-data").textContent);
-  const steps = Array.from(document.querySelectorAll("figure.step"));
-  const slider = document.getElementById("slider");
-  const caption = document.getElementById("caption");
-  const chapter = document.getElementById("chapter");
-  const counter = document.getElementById("counter");
-  const playButton = document.getElementById("play");
-  let current = 0, timer = null;
-  function show(k) {
-    current = Math.max(0, Math.min(steps.length - 1, k));
-    steps.forEach((step, i) => { step.hidden = i !== current; });
-    slider.value = current;
-    caption.textContent = data.texts[current];
-    chapter.textContent = data.chapters[current];
-    counter.textContent = "step " + (current + 1) + " of " + steps.length;
-  }
-  function pause() { clearInterval(timer); timer = null; playButton.textContent = "play"; }
-  function play() {
-    if (current === steps.length - 1) show(0);
-    playButton.textContent = "pause";
-    const advance = () => (current === steps.length - 1 ? pause() : show(current + 1));
-    timer = setInterval(advance, 1200);
-  }
-  document.getElementById("prev").onclick = () => { pause(); show(current - 1); };
-  document.getElementById("next").onclick = () => { pause(); show(current + 1); };
-  playButton.onclick = () => (timer ? pause() : play());
-  slider.oninput = () => { pause(); show(Number(slider.value)); };
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowRight") { pause(); show(current + 1); }
-    else if (event.key === "ArrowLeft") { pause(); show(current - 1); }
-    else if (event.key === " ") { event.preventDefault(); timer ? pause() : play(); }
-    else return;
-  });
-  show(0);
-})();
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
-#controls {{ display: flex; gap: 0.5em; align-items: center; margin: 0.5em 0; }}
-#controls button {{ font-size: 1em; padding: 0.3em 0.9em; }}
-#slider {{ flex: 1; }}
-#chapter {{ font-weight: bold; }}
-#caption {{ font-size: 1.2em; min-height: 1.5em; }}
-h1, #caption {{ overflow-wrap: anywhere; }}
-figure.step {{ margin: 0; overflow-x: auto; }}
-figure.step svg {{ max-width: 100%; height: auto; }}
-</style>
-</head>
-<body>
-<h1 title="{full_title}">{title}</h1>
-<div id="controls">
-<button id="prev" title="previous step (left arrow)">previous</button>
-<button id="play" title="play or pause (space)">play</button>
-<button id="next" title="next step (right arrow)">next</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
-<span id="chapter"></span> <span id="counter"></span>
-</div>
-{figures}
-<p id="caption"></p>
-<script type="application/json" id="player-data">{data}</script>
-<script>{script}</script>
-</body>
-</html>
-"""

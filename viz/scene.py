@@ -44,20 +44,27 @@ MAX_CAPTION = 240  # characters of a caption
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text in one style. ``hidden`` text takes its place but is not seen."""
+    """A run of text in one style. ``hidden`` text is not written at all (a number not computed
+    yet): its line keeps its room, as a box of fixed size, empty. A line with a span that has a
+    ``room`` (the longest text the line holds in any step) is written in a box of fixed size too,
+    wide enough for that, whether hidden or shown: every step has the same layout."""
 
     text: str
     colour: str = ""
     bold: bool = False
     hidden: bool = False
+    room: str = ""
 
 
 Line = tuple[Span, ...]
 
 
-def line(*parts: str | Span, colour: str = "", hidden: bool = False) -> Line:
-    """A line of text from strings and spans; ``colour`` and ``hidden`` apply to the strings."""
-    return tuple(p if isinstance(p, Span) else Span(p, colour, hidden=hidden) for p in parts)
+def line(*parts: str | Span, colour: str = "", hidden: bool = False, room: str = "") -> Line:
+    """A line of text from strings and spans; ``colour``, ``hidden`` and ``room`` apply to the
+    strings."""
+    return tuple(
+        p if isinstance(p, Span) else Span(p, colour, hidden=hidden, room=room) for p in parts
+    )
 
 
 @dataclass(frozen=True)

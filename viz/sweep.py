@@ -22,6 +22,7 @@ from typing import Any
 from autograd import Value, forward_mode, reverse_mode
 
 from .description import GraphDescription, input_value, number, symbol
+from .labels import factor
 
 MODES = ("forward", "reverse")
 
@@ -79,7 +80,7 @@ class Sweep:
 
     def term_text(self, term: Term) -> str:
         """ "1 · 2 → 2": what one edge adds to the node being computed."""
-        return f"{number(term.carried)} · {number(term.local)} → {number(term.contribution)}"
+        return f"{factor(term.carried)} · {factor(term.local)} → {number(term.contribution)}"
 
     def explain_step(self, step: Step) -> str:
         """The chain rule at one step, symbols then numbers:
@@ -99,7 +100,7 @@ class Sweep:
             pair = (
                 (term.carried, term.local) if self.mode == "reverse" else (term.local, term.carried)
             )
-            numeric.append("·".join(number(v) for v in pair))
+            numeric.append("·".join(factor(v) for v in pair))
         lhs = self.derivative(step.node)
         return f"{lhs} = {' + '.join(symbolic)} = {' + '.join(numeric)} = {number(step.value)}"
 

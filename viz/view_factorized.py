@@ -18,6 +18,7 @@ from .labels import (
     WHY_REVERSE,
     bracket,
     edge_indices,
+    factor,
     factorization_text,
     local_text,
     product_of_brackets,
@@ -61,7 +62,7 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
     nodes = {}
     for node in graph.nodes:
         if node.id not in values:
-            text = f"{sw.derivative(node.id)} = 0 (does not depend on {sw.wrt_name})"
+            text = f"{sw.derivative(node.id)} = 0"  # greyed: it does not depend on x
             nodes[node.id] = NodeStyle(rows=(line(text, colour=MUTED),))
         elif node.id in shared[1:]:
             k = shared.index(node.id) - 1
@@ -96,7 +97,7 @@ def shared_rows(lhs: str, before: str, terms: Terms, carried: float, value: floa
     """A shared node's rows: ∂Y/∂X = 2 + 3 + 5 = 10, or ∂Z/∂X = 7·10 + 11·10 + 13·10 = 310."""
     symbolic, numeric = terms
     if not first:
-        numeric = [f"{t}·{number(carried)}" for t in numeric]
+        numeric = [f"{t}·{factor(carried)}" for t in numeric]
     rows = []
     if symbolic != terms[1]:
         group = " + ".join(symbolic)
@@ -115,11 +116,12 @@ def legend_rows(fig: Figure, fact: Factorization, brackets: list[Terms], oname: 
     rows = []
     symbolic = product_of_brackets([b[0] for b in brackets])
     numeric = product_of_brackets([b[1] for b in brackets])
-    values = "·".join(number(seg.total) for seg in fact.segments)
+    values = "·".join(factor(seg.total) for seg in fact.segments)
     head = f"sum over the {count} path{'s' if count != 1 else ''} from {xname} to {oname} = "
     if symbolic != numeric:
         rows.append((colours, line(head + symbolic)))
-        rows.append(((), line(f"= {numeric} = {values} = {number(fact.total)}")))
+        grouped = f" = {values}" if len(brackets) > 1 else ""  # one bracket: its value is the total
+        rows.append(((), line(f"= {numeric}{grouped} = {number(fact.total)}")))
     elif len(brackets) > 1:
         rows.append((colours, line(f"{head}{numeric} = {values} = {number(fact.total)}")))
     else:

@@ -19,8 +19,10 @@ from .labels import (
     COUNT_RULE,
     WHY_REVERSE,
     edge_indices,
+    factor,
     inputs_comparison,
     local_text,
+    plural,
     route,
     shorten_terms,
 )
@@ -35,6 +37,7 @@ from .scene import (
     Span,
     line,
 )
+from .sweep import signed_sum
 from .themes import path_style
 
 LAYOUTS = ("graph", "multiples")
@@ -65,10 +68,15 @@ def check(fig: Figure, max_paths: int, only: object, layout: object) -> int:
 
 
 def annotate(
-    fig: Figure, max_paths: int = 12, only: int | None = None, layout: str = "graph"
+    fig: Figure,
+    max_paths: int = 12,
+    only: int | None = None,
+    layout: str = "graph",
+    reveal: bool = False,
 ) -> Annotations:
     """The paths from x to out on the graph's own edges, or as small multiples (see
-    ``viz.draw_paths``)."""
+    ``viz.draw_paths``). With ``reveal`` (the paths one by one, ``frames(mode="paths")``) and
+    ``only=i``, the products of the paths after i and the sum are not written yet."""
     graph, out, x = fig.graph, fig.root, fig.wrt
     count = check(fig, max_paths, only, layout)
     if layout == "multiples":
@@ -103,7 +111,7 @@ def annotate(
     ends = {graph.node_of(v).id for v in (out, x) if any(n.value is v for n in graph.nodes)}
     nodes = {i: NodeStyle(border=INK) for i in ends}
     xname, oname = input_value(graph, x), input_value(graph, out)
-    legend = _legend(fig, listed, count, xname, oname, max_paths, only)
+    legend = _legend(fig, listed, count, xname, oname, max_paths, only, reveal)
     title = f"∂{oname}/∂{xname}: the sum over paths versus factorization"
     if only is not None:
         title = f"∂{oname}/∂{xname}: path {only} of {count}"
@@ -139,31 +147,40 @@ def _legend(
     oname: str,
     max_paths: int,
     only: int | None,
+    reveal: bool = False,
 ) -> list[tuple[tuple[str, ...], Line]]:
     graph, x = fig.graph, fig.wrt
     rows: list[tuple[tuple[str, ...], Line]] = []
+    stepping = reveal and only is not None  # some of the legend is for later frames
+
+    def row(text: str, colour: str = "", later: bool = False) -> Line:
+        """A legend line; with ``later``, its room only (the frames of the paths one by one)."""
+        return line(text, colour=colour, hidden=later, room=text if reveal else "")
+
     paths = listed.paths if listed else ()
     for n, path in enumerate(paths, start=1):
-        factors = "·".join(number(e.local_grad) for e in path.edges)
+        factors = "·".join(factor(e.local_grad) for e in path.edges)
         faded = only is not None and n != only  # contract=True: "αδ = 2·7 = 14"
         text = f"path {n}: {route(graph, path)}: {product_text(fig, path, factors)}"
-        rows.append(
-            ((MUTED if faded else path_colour(n),), line(text, colour=MUTED if faded else ""))
-        )
+        later = stepping and n > (only or 0)
+        rows.append(((MUTED if faded else path_colour(n),),
+                     row(text, MUTED if faded else "", later)))  # fmt: skip
     forward, reverse = fig.forward(), fig.reverse()
     where = counted_in(fig)  # contract=True: " in the contracted graph"
     if listed:
-        terms = " + ".join(number(p.product) for p in paths)
+        terms = signed_sum(p.product for p in paths)
         which = f"sum over the {count} paths: {terms}" if count > 1 else "the only path"
         cost = f"{listed.multiplications} multiplications{where}"
-        rows.append(((), line(f"{which} = {number(listed.total)} ({cost})")))
+        rows.append(((), row(f"{which} = {number(listed.total)} ({cost})", later=stepping)))
     else:
         rows.append(((), line(f"{count} paths, too many to list (max_paths={max_paths}): "
                               f"draw_factorized(out, x) groups them")))  # fmt: skip
-    rows.append(((), line(f"forward mode from {xname}: {number(forward.derivative)} "
-                          f"({forward.multiplications} multiplications{where})")))  # fmt: skip
+    rows.append(((), row(f"forward mode from {xname}: {number(forward.derivative)} "
+                         f"({forward.multiplications} multiplications{where})",
+                         later=stepping)))  # fmt: skip
     cost = f"{reverse.multiplications} multiplications{where}, every input at once"
-    rows.append(((), line(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})")))
+    rows.append(((), row(f"reverse mode from {oname}: {number(reverse.derivative(x))} ({cost})",
+                         later=stepping)))  # fmt: skip
     comparison = fig.once(
         "inputs", lambda: inputs_comparison(graph, reverse.multiplications, 10_000, engine(fig))
     )
@@ -202,17 +219,17 @@ def _multiples(fig: Figure, count: int) -> Annotations:
                                        pattern=style.pattern, marker=style.marker))  # fmt: skip
             else:
                 edges.append(EdgeStyle((), (MUTED,), 1))
-        factors = "·".join(number(e.local_grad) for e in path.edges)
+        factors = "·".join(factor(e.local_grad) for e in path.edges)
         symbols = symbolic_product(fig, path)
         factors = f"{symbols} = {factors}" if symbols else factors
         label = line(Span(f"path {n}", bold=True), f": {factors} = ",
                      Span(number(path.product), bold=True))  # fmt: skip
         clusters.append(Cluster(label, tuple(prefix + v.id for v in graph.nodes), colour=colour))
     total = sum(p.product for p in paths)
-    terms = " + ".join(number(p.product) for p in paths) or "0"
+    terms = signed_sum(p.product for p in paths) or "0"
     footer = line(
         Span(f"∂{oname}/∂{xname}", bold=True),
-        f" = sum over the {count} paths = {terms} = ",
+        f" = sum over the {plural(count, 'path')} = {terms} = ",
         Span(number(total), bold=True),
     )
     columns = math.ceil(math.sqrt(len(paths))) if paths else 1

@@ -53,7 +53,9 @@ def annotate(fig: Figure, mode: str, step: int | None = None) -> Annotations:
             continue
         done = i < k
         nodes[node.id] = NodeStyle(
-            rows=(line(sw.value_text(sw.steps[i]), colour=theme, hidden=not done),),
+            rows=(
+                line(text := sw.value_text(sw.steps[i]), colour=theme, hidden=not done, room=text),
+            ),  # fmt: skip
             fill=HIGHLIGHT_FILL if i == current else "",
             badge=str(i + 1),
             badge_fill=theme if done else MUTED,
@@ -67,7 +69,8 @@ def annotate(fig: Figure, mode: str, step: int | None = None) -> Annotations:
             continue
         i, term = term_of[j]
         done = i < k
-        contribution = line(sw.term_text(term), colour=theme, hidden=not done)
+        text = sw.term_text(term)
+        contribution = line(text, colour=theme, hidden=not done, room=text)
         edges.append(
             EdgeStyle(
                 (line(local, colour=INK if done else MUTED), contribution),

@@ -156,7 +156,7 @@ def check_html(capsys, tmp_path):
 
 def check_max_nodes(capsys, tmp_path):
     said = option_help(capsys, "--max-nodes")
-    assert f"refuse larger graphs (default {DEFAULT_MAX_NODES})" in said
+    assert f"refuse larger graphs (default {DEFAULT_MAX_NODES}; 60 with --html" in said
     out = str(tmp_path / "g.dot")
     assert run(capsys, "a*b+c", "a=1", "b=1", "c=1", "--max-nodes", "4", "-o", out)[0] == 2
     assert run(capsys, "a*b+c", "a=1", "b=1", "c=1", "--max-nodes", "5", "-o", out)[0] == 0

@@ -16,7 +16,7 @@ from viz import (
     draw_paths,
     draw_reverse,
 )
-from viz.dot import escape
+from viz.text import escape
 
 
 def edges_in(source: str) -> list[tuple[str, str]]:

@@ -20,9 +20,9 @@ from viz import (
 )
 from viz import render as render_module
 from viz.cli import main
-from viz.dot import escape
 from viz.expr import ParseError, parse
 from viz.render import Diagram, RenderError
+from viz.text import escape
 
 VIEWS = [
     lambda out, x: draw_graph(out),

@@ -1,11 +1,14 @@
 """The backprop player: one self-contained page, checked as text and driven in a real browser."""
 
+import base64
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from autograd import Value
+from autograd import Value, examples
 from viz import GraphTooLargeError, player
 from viz.cli import main
 from viz.player_page import Player
@@ -28,7 +31,9 @@ def test_the_page_is_one_file_with_nothing_to_fetch(renderer, tmp_path, classic)
     assert list(tmp_path.iterdir()) == [tmp_path / "backprop.html"]
     for fetch in ("src=", "<link", "@import", "url(", "https://", "//cdn"):
         assert fetch not in page
-    assert page.count("<figure") == 6 + 6 + 4  # forward pass, reverse sweep, paths
+    assert page.count("<figure") == 1 and page.count("<svg") == 1  # the first step, drawn
+    data = json.loads(page.split('id="player-data">')[1].split("</script>")[0])
+    assert len(data["texts"]) == len(data["changes"]) + 1 == 6 + 6 + 4  # forward, reverse, paths
 
 
 def test_a_hostile_label_stays_text_in_the_page_and_its_data(renderer, tmp_path, classic):
@@ -49,10 +54,14 @@ def test_the_player_has_the_size_guard_and_says_what_it_saves_to(tmp_path):
         small.save(tmp_path / "page.txt")
 
 
-def test_in_jupyter_the_page_is_an_isolated_frame(renderer):
+def test_in_jupyter_the_page_is_an_isolated_frame_over_a_picture_of_its_first_step(renderer):
     x = Value(2.0, "x")
     shown = player(x * x)._repr_html_()
-    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown
+    assert "<iframe srcdoc=" in shown and 'sandbox="allow-scripts"' in shown
+    # An untrusted notebook drops the iframe and keeps the image: the first step still shows.
+    picture = re.search(r'<img src="data:image/png;base64,([^"]+)"', shown)
+    assert picture and base64.b64decode(picture.group(1)).startswith(b"\x89PNG")
+    assert shown.index("<img") < shown.index("<iframe")
 
 
 def test_gradviz_writes_the_player(renderer, tmp_path, capsys):
@@ -95,11 +104,8 @@ def adjoint_of_b(page) -> str:
     """What the visible step shows as b's adjoint: its text, or "" while it is not drawn."""
     return page.evaluate(
         """() => {
-        const figure = document.querySelector("figure.step:not([hidden])");
-        for (const text of figure.querySelectorAll("g.node text")) {
-            if (text.textContent.startsWith("∂e/∂b =")) {
-                return text.getAttribute("fill") === "#ffffff" ? "" : text.textContent;
-            }
+        for (const text of document.querySelectorAll("#stage g.node text")) {
+            if (text.textContent.startsWith("∂e/∂b =")) return text.textContent;
         }
         return "";
     }"""
@@ -122,21 +128,112 @@ def test_clicking_through_the_reverse_sweep_fills_in_b_when_the_sweep_reaches_it
 
 def test_the_keyboard_steps_and_the_caption_says_what_each_step_computes(browser_page):
     page, log, _ = browser_page
-    assert page.text_content("#counter") == "step 1 of 16"
+    assert page.text_content("#position") == "step 0 of 5 · 1 of 16"
     for _ in range(4):  # the forward pass: before it, then a, b, c, d
         page.keyboard.press("ArrowRight")
-    assert page.text_content("#counter") == "step 5 of 16"
+    assert page.text_content("#position") == "step 4 of 5 · 5 of 16"
     assert page.text_content("#caption") == "d = b + 1 = 1 + 1 = 2"
     page.keyboard.press("ArrowLeft")
-    assert page.text_content("#counter") == "step 4 of 16"
-    page.fill("#slider", "15")
+    assert page.text_content("#position") == "step 3 of 5 · 4 of 16"
+    page.fill("#slider", "13")
     page.dispatch_event("#slider", "input")
     assert page.text_content("#chapter") == "paths"
-    assert page.text_content("#counter") == "step 16 of 16"
+    assert page.text_content("#position") == "path 2 of 2 · 14 of 16"
+    assert page.text_content("#caption") == "path 2 of 2: b → d → e\npath 2: ∂e/∂d·∂d/∂b = 3·1 = 3"
     assert log["errors"] == []
 
 
 def test_a_hostile_label_shows_as_text_in_the_browser(browser_page):
     page, log, _ = browser_page
-    assert HOSTILE in page.text_content("figure.step:not([hidden])")
+    assert HOSTILE in page.text_content("#stage")
     assert log["dialogs"] == []
+
+
+# --- the page as a lesson: one stage, one caption, text that reads -------------------------------
+MEASURE = """() => {
+    const stage = document.getElementById("stage");
+    const svg = stage.querySelector("svg");
+    const caption = document.getElementById("caption");
+    const style = getComputedStyle(caption);
+    const fonts = Array.from(svg.querySelectorAll("text")).map(
+        (t) => parseFloat(t.getAttribute("font-size")) * t.getScreenCTM().a);
+    const range = document.createRange();
+    range.selectNodeContents(caption);
+    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+    const box = (g) => { const b = g.getBBox(); return [b.x, b.y, b.width, b.height].join(","); };
+    return {
+        nodes: Array.from(svg.querySelectorAll("g.node")).map(box),
+        edgeTexts: Array.from(svg.querySelectorAll("g.edge text")).map((t) => t.textContent),
+        caption: caption.textContent,
+        lines: tops.size,
+        smallest: Math.min(...fonts, parseFloat(style.fontSize)),
+        dom: stage.textContent + " | " + caption.textContent,
+    };
+}"""
+
+
+def lecture_neuron():
+    """micrograd's neuron: o = tanh(x1·w1 + x2·w2 + b), with o = 1/√2."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    n = x1 * w1 + x2 * w2 + Value(6.881373587019543, "b")
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, w1
+
+
+@pytest.fixture(scope="module")
+def lesson_pages(tmp_path_factory):
+    """The classic example's and the lecture neuron's pages, written once for the module."""
+    folder = tmp_path_factory.mktemp("pages")
+    a, b, *_, e = examples.classic()
+    o, w1 = lecture_neuron()
+    return {"classic": (player(e, b), folder / "classic.html"),
+            "neuron": (player(o, w1), folder / "neuron.html")}  # fmt: skip
+
+
+def every_step(browser, page_path: Path, width: int) -> list[dict]:
+    tab = browser.new_page(viewport={"width": width, "height": 800})
+    tab.goto(page_path.as_uri())
+    seen = [tab.evaluate(MEASURE)]
+    while tab.evaluate("document.getElementById('slider').value") != tab.evaluate(
+        "document.getElementById('slider').max"
+    ):
+        tab.keyboard.press("ArrowRight")
+        seen.append(tab.evaluate(MEASURE))
+    tab.close()
+    return seen
+
+
+@pytest.mark.parametrize("name", ["classic", "neuron"])
+def test_every_step_reads_as_a_lesson_on_one_stage(browser, lesson_pages, name):
+    page, path = lesson_pages[name]
+    page.save(path)
+    seen = every_step(browser, path, 1280)
+    assert len(seen) == len(page.staged)
+    for step, shown in zip(page.staged, seen, strict=True):
+        assert shown["caption"] == step.caption and step.caption.strip()  # none empty
+        assert shown["lines"] == step.caption.count("\n") + 1  # its line breaks, no more
+        assert shown["nodes"] == seen[0]["nodes"]  # no node moves or resizes, in any chapter
+        assert shown["smallest"] >= 12, shown["smallest"]  # px, at a 1280 px wide page
+    # Before the forward pass no edge shows a number.
+    assert not [t for t in seen[0]["edgeTexts"] if re.search(r"\d", t)]
+    # In the reverse sweep, a node's adjoint is in the picture and text only from its step on.
+    sweep = page.figure.sweep("reverse")
+    first = next(i for i, s in enumerate(page.staged) if s.chapter == "reverse sweep")
+    for k in range(len(sweep.steps) + 1):
+        dom = seen[first + k]["dom"]
+        for i, step in enumerate(sweep.steps):
+            row = sweep.value_text(step)
+            assert (row in dom) == (i < k) or any(
+                row == e
+                for e in seen[first + k]["edgeTexts"]  # an edge reading the same
+            ), (k, row)
+
+
+def test_in_an_output_area_of_jupyterlab_the_text_stays_readable(browser, lesson_pages):
+    page, path = lesson_pages["classic"]
+    page.save(path)
+    for shown in every_step(browser, path, 1000)[::5]:
+        assert shown["smallest"] >= 12

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from autograd import Value
 from viz import Diagram, RendererNotFoundError, draw_graph, draw_paths
-from viz.dot import BIDI_CONTROLS
+from viz.text import BIDI_CONTROLS
 
 
 @pytest.mark.parametrize(
