@@ -51,8 +51,10 @@ def build(tape: Tape) -> tuple[list, np.ndarray, int]:
         for name in step.fields:
             value = getattr(step, name)
             if value is not None:
-                setattr(step, name, _rows(rows[value]) if isinstance(value, np.ndarray) else
+                setattr(step, name, rows_or_slice(rows[value]) if isinstance(value, np.ndarray) else
                         int(rows[value]))  # fmt: skip
+        if step.kind == "layer":
+            step.place(len(tape.params))
     return steps, rows, len(order)
 
 
@@ -64,6 +66,8 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
     depends = {s for s, _ in tape.params}
     for step in steps:
         stopped = step.kind == "op" and step.stop
+        if step.kind == "layer":
+            step.grad_right = any(int(r) in depends for r in step.right)
         if not stopped and (step.kind == "layer" or any(r in depends for r in step.reads())):
             depends.update(step.writes())
     reaches = {tape.outputs[0]}
@@ -76,7 +80,7 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
             reaches.update(step.reads())
 
 
-def _rows(rows: np.ndarray) -> Any:
+def rows_or_slice(rows: np.ndarray) -> Any:
     """Rows that follow each other as a slice (a view of the array), else the index array."""
     if rows.ndim == 1 and len(rows) > 1 and (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
@@ -132,15 +136,23 @@ def _fused(tape: Tape) -> list:
 
 def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any:
     """A ``LayerStep`` of one row when every product has a parameter on one side and there is
-    one plain term (a neuron's bias), else a ``SumStep``."""
+    one plain term (a neuron's bias), else a ``SumStep``. A layer's products are put in the
+    order of their weights among the parameters (nn's neurons: their inputs in order), so
+    that the neurons of a layer read the same inputs in the same order and are joined."""
     if left and all(r in position for r in right):
         left, right = right, left
     rows = [np.array(x, dtype=np.intp) for x in (plain, left, right)]
     everything = plain + left + right
     unique = len(set(everything)) == len(everything)
     if left and len(plain) == 1 and unique and all(w in position for w in left):
-        positions = np.array([[position[w] for w in left]], dtype=np.intp)
-        return LayerStep(np.array([slot], dtype=np.intp), rows[0], positions, rows[2])
+        order = sorted(range(len(left)), key=lambda k: position[left[k]])
+        positions = np.array([[position[left[k]] for k in order]], dtype=np.intp)
+        inputs = np.array([right[k] for k in order], dtype=np.intp)
+        slots = np.array([slot], dtype=np.intp)
+        if plain[0] in position:  # the bias is a parameter: read from the parameters' vector
+            bias = np.array([position[plain[0]]], dtype=np.intp)
+            return LayerStep(slots, None, positions, inputs, bias)
+        return LayerStep(slots, rows[0], positions, inputs)
     return SumStep(slot, *rows)
 
 
@@ -185,14 +197,19 @@ def _join(steps: list) -> list:
 
 def _layer(members: list) -> list:
     """One ``LayerStep`` for weighted sums over the same inputs, or the sums as they were when
-    a weight or bias appears twice (the matrix form would add it once)."""
+    a weight or bias appears twice (the matrix form would add it once) or when some biases are
+    parameters and others not."""
     if len(members) == 1:
         return members
     positions = np.concatenate([m.positions for m in members])
-    plains = np.concatenate([m.plain for m in members])
+    if len({m.bias is None for m in members}) > 1:
+        return members
+    plains = np.concatenate([m.plain if m.bias is None else m.bias for m in members])
     if len(set(positions.ravel().tolist())) < positions.size or len(set(plains.tolist())) < len(
         plains
     ):
         return members
     slots = np.concatenate([m.slots for m in members])
-    return [LayerStep(slots, plains, positions, members[0].right)]
+    if members[0].bias is None:
+        return [LayerStep(slots, plains, positions, members[0].right)]
+    return [LayerStep(slots, None, positions, members[0].right, plains)]

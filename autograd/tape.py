@@ -59,7 +59,7 @@ def record(
     graph_leaves = [v for v in order if v._a is None]
     interior = [v for v in order if v._a is not None]
     slot = {id(v): i for i, v in enumerate(graph_leaves + interior)}
-    param_ids = {id(p) for p in params}
+    param_ids = {id(p): i for i, p in enumerate(params)}
     inputs = np.array([slot.get(id(v), -1) for v in leaves], dtype=np.int32)
     input_slots = set(inputs.tolist())
     found_params, constants = [], []
@@ -68,6 +68,7 @@ def record(
             found_params.append((slot[id(v)], v))
         elif slot[id(v)] not in input_slots:
             constants.append((slot[id(v)], v.data))
+    found_params.sort(key=lambda sp: param_ids[id(sp[1])])  # in the order given to trace
     op_table: list[ops.Op] = []
     op_number: dict[int, int] = {}
     consts: list[float] = []
