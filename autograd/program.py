@@ -88,50 +88,66 @@ def rows_or_slice(rows: np.ndarray) -> Any:
 
 
 def _fused(tape: Tape) -> list:
-    first = tape.first
-    rows = [tape.row(k) for k in range(len(tape.a))]
-    uses = [0] * tape.slots
-    consumer: list[ops.Op | None] = [None] * tape.slots
+    first, n = tape.first, len(tape.a)
+    ops_of = [tape.op_table[i] for i in tape.op_index.tolist()]
+    a_of, b_of = tape.a.tolist(), tape.b.tolist()
+    consts = tape.const_table.tolist()
+    c_of = [None if c < 0 else consts[c] for c in tape.const.tolist()]
+    two = tape.b >= 0
+    uses = np.bincount(tape.a, minlength=tape.slots) + np.bincount(
+        tape.b[two], minlength=tape.slots
+    )
     for slot in tape.outputs:
         uses[slot] += 2  # read from outside: never absorbed
     for _, a, b, _ in tape.guards:  # read by a guard: never absorbed
         for s in (a, b) if b >= 0 else (a,):
             uses[s] += 2
-    for op, a, b, _ in rows:
-        for parent in (a, b) if b >= 0 else (a,):
-            uses[parent] += 1
-            consumer[parent] = op
+    # Read by one + only (a slot read once has one consumer, written by the line below).
+    add = next((i for i, op in enumerate(tape.op_table) if op is ops.ADD), -1)
+    consumed_by_add = np.zeros(tape.slots, dtype=bool)
+    is_add = tape.op_index == add
+    consumed_by_add[tape.a[is_add]] = True
+    consumed_by_add[tape.b[is_add & two]] = True
+    once = (uses == 1) & consumed_by_add
+    once[:first] = False
+    if tape.stops:
+        once[list(tape.stops)] = False
+    once_list = once.tolist()
 
     def inner(slot: int, op: ops.Op) -> bool:
         """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
-        return (slot >= first and rows[slot - first][0] is op and uses[slot] == 1
-                and consumer[slot] is ops.ADD and slot not in tape.stops)  # fmt: skip
+        return once_list[slot] and ops_of[slot - first] is op
 
     position = {s: i for i, (s, _) in enumerate(tape.params)}
     absorbed: set[int] = set()
-    steps: list = []
-    for k, (op, a, b, c) in enumerate(rows):
+    steps: list = []  # a step, or the index k of an ordinary operation (made at the end)
+    for k in range(n):
         slot = first + k
-        if op is ops.ADD and slot not in tape.stops and not inner(slot, ops.ADD):
+        if ops_of[k] is ops.ADD and not once_list[slot] and slot not in tape.stops:
             plain, left, right, taken = [], [], [], []
-            stack = [a, b]
+            stack = [a_of[k], b_of[k]]
             while stack:
                 term = stack.pop()
                 if inner(term, ops.ADD):
                     taken.append(term)
-                    stack.extend(rows[term - first][1:3])
+                    stack.extend((a_of[term - first], b_of[term - first]))
                 elif inner(term, ops.MUL):
                     taken.append(term)
-                    left.append(rows[term - first][1])
-                    right.append(rows[term - first][2])
+                    left.append(a_of[term - first])
+                    right.append(b_of[term - first])
                 else:
                     plain.append(term)
             if taken:  # else a lone a + b: an ordinary step
                 absorbed.update(taken)
                 steps.append(_sum(slot, plain, left, right, position))
                 continue
-        steps.append(OpStep(slot, op, a, None if b < 0 else b, c, slot in tape.stops))
-    return [s for s in steps if s.kind != "op" or s.slot not in absorbed]
+        steps.append(k)
+    return [
+        OpStep(first + s, ops_of[s], a_of[s], None if b_of[s] < 0 else b_of[s], c_of[s],
+               first + s in tape.stops) if s.__class__ is int else s
+        for s in steps
+        if s.__class__ is not int or first + s not in absorbed
+    ]  # fmt: skip
 
 
 def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any:
