@@ -68,7 +68,8 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
         stopped = step.kind == "op" and step.stop
         if step.kind == "layer":
             step.grad_right = any(int(r) in depends for r in step.right)
-        if not stopped and (step.kind == "layer" or any(r in depends for r in step.reads())):
+        reads_params = step.kind == "layer" or getattr(step, "params", None) is not None
+        if not stopped and (reads_params or any(r in depends for r in step.reads())):
             depends.update(step.writes())
     reaches = {tape.outputs[0]}
     for step in reversed(steps):
@@ -169,7 +170,11 @@ def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any
             bias = np.array([position[plain[0]]], dtype=np.intp)
             return LayerStep(slots, None, positions, inputs, bias)
         return LayerStep(slots, rows[0], positions, inputs)
-    return SumStep(slot, *rows)
+    if left and all(w in position for w in left + right):  # Σ w·w over parameters
+        pairs = tuple(np.array([position[w] for w in x], dtype=np.intp) for x in (left, right))
+        empty = np.empty(0, dtype=np.intp)
+        return SumStep(slot, rows[0], empty, empty, (pairs[0], pairs[1]))
+    return SumStep(slot, rows[0], rows[1], rows[2])
 
 
 def _grouped(steps: list, first: int) -> list:

@@ -95,22 +95,32 @@ class OpStep:
 
 class SumStep:
     """``slot = Σ v[plain] + Σ v[left]·v[right]``: a tree of ``+`` over products (a neuron's
-    ``b + w0·x0 + w1·x1 + ...`` with inputs that vary per sample), in a handful of calls."""
+    ``b + w0·x0 + w1·x1 + ...`` with inputs that vary per sample), in a handful of calls.
+    ``params``: when every product is of two parameters (an L2 penalty's ``Σ w·w``), their
+    positions among the parameters (left, right), read from ``pv`` rather than from rows: the
+    same number for every sample, and no row to fill or to sum the adjoints of."""
 
     kind = "sum"
     fields = ("slot", "plain", "left", "right")
 
-    def __init__(self, slot: int, plain: np.ndarray, left: np.ndarray, right: np.ndarray):
+    def __init__(self, slot: int, plain: np.ndarray, left: np.ndarray, right: np.ndarray,
+                 params: tuple[np.ndarray, np.ndarray] | None = None) -> None:  # fmt: skip
         self.slot, self.plain, self.left, self.right = slot, plain, left, right
+        self.params = params
         # Each of the three is added to the adjoints by its own statement: a row may appear in
         # two of them (w·w: left and right), only a repeat within one needs np.add.at.
         self.unique = [len(set(x.tolist())) == len(x) for x in (plain, left, right)]
+        if params is not None:
+            self.unique += [len(set(x.tolist())) == len(x) for x in params]
         self.plains, self.products = len(plain) > 0, len(left) > 0
 
     def forward(self, v: np.ndarray, pv: np.ndarray) -> None:
         total = v[self.plain].sum(axis=0)
         if self.products:
             total += (v[self.left] * v[self.right]).sum(axis=0)
+        if self.params is not None:
+            left, right = self.params
+            total += (pv[left] * pv[right]).sum()
         v[self.slot] = total
 
     def backward(
@@ -122,6 +132,16 @@ class SumStep:
         if self.products:
             add(adj, self.left, times(v[self.right], g, careful), self.unique[1])
             add(adj, self.right, times(v[self.left], g, careful), self.unique[2])
+        if self.params is not None:
+            left, right = self.params
+            total = g.sum()  # the parameters are the same in every column
+            for rows, other, unique in ((left, right, self.unique[3]),
+                                        (right, left, self.unique[4])):  # fmt: skip
+                terms = times(pv[other], total, careful)
+                if unique:
+                    wg[rows] += terms
+                else:
+                    np.add.at(wg, rows, np.broadcast_to(terms, rows.shape))
 
     def reads(self) -> list[int]:
         return np.concatenate([self.plain, self.left, self.right]).tolist()

@@ -149,3 +149,27 @@ def test_sums_of_products_are_fused_and_a_shared_weight_counts_twice():
     p.grad = q.grad = 0.0
     assert close(traced.backward(rows, reduction="sum"), expected)
     assert close([p.grad, q.grad], grads)
+
+
+def test_sums_of_parameter_products_read_the_parameters_and_count_every_product():
+    p, q = Value(0.7, "p"), Value(-0.2, "q")
+
+    def fn(x):  # an L2-like sum over parameters alone, p twice on the left
+        return (p * q + p * p + q * p + x) * x
+
+    traced = trace(fn, 0.5, params=[p, q])
+    sums = [step for step in traced.program() if step.kind == "sum"]
+    assert len(sums) == 1 and sums[0].params is not None
+    points = np.array([0.5, -1.5, 2.0, 0.0])
+    expected, grads = [], np.zeros(2)
+    for x in points:
+        p.grad = q.grad = 0.0
+        out = fn(Value(float(x)))
+        out.backward()
+        expected.append(out.data)
+        grads += [p.grad, q.grad]
+    p.grad = q.grad = 0.0
+    assert close(traced.backward(points, reduction="sum"), expected)
+    assert close([p.grad, q.grad], grads)
+    # by hand: d/dp = x·(q + 2p + q) summed, d/dq = x·(p + p) summed
+    assert close([p.grad, q.grad], [points.sum() * (2 * -0.2 + 1.4), points.sum() * 1.4])
