@@ -22,7 +22,7 @@ class Tape:
 
     shapes: tuple  # per argument: None for a number, k for a sequence of k
     inputs: np.ndarray  # the slot of each input number in argument order (-1: unused)
-    params: list[tuple[int, Any]]  # (slot, parameter Value)
+    params: list[tuple[int, Any]]  # (slot, parameter Value), in the order given to trace
     constants: list[tuple[int, float]]  # (slot, number) for the other leaves
     op_index: np.ndarray
     a: np.ndarray

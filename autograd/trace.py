@@ -16,7 +16,8 @@ sample with its gradient stopped (JAX's ``stop_gradient``). ``bool(v)`` is True 
 (as in micrograd): it decides nothing.
 
 Speed (``benchmarks/traced.py``): a neuron's sum of products is one step, a layer one matrix
-product, a layer's activations one array operation; the value and adjoint arrays are kept
+product (its weights and biases views of the parameters' vector when they lie in a grid, as
+nn's do), a layer's activations one array operation; the value and adjoint arrays are kept
 between calls; a batch is replayed in chunks so that they never exceed ``BUFFER_BYTES``.
 """
 
