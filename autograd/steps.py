@@ -217,7 +217,7 @@ class LayerStep:
         terms = matmul(v[self.right], g.T, careful).T  # w's derivative: its x
         if self._w is None:
             wg[self.positions] += terms
-        else:
+        else:  # a view of wg (contiguous: the replay makes it with np.zeros), added in place
             self._weights(wg)[...] += terms
 
     def reads(self) -> list[int]:

@@ -78,12 +78,24 @@ def test_random_graphs_replay_exactly(recipe, shift):
     assert close(traced.backward(rows, reduction="sum"), expected) and close(p.grad, grad)
 
 
-def test_a_network_step_traced_equals_the_batch_backward():
+@pytest.mark.parametrize("order", ["as the model lists them", "reversed", "shuffled"])
+def test_a_network_step_traced_equals_the_batch_backward(order):
+    # in the model's order a layer's weights and biases are views of the parameters' vector;
+    # in another order they are gathered and scattered: the same numbers either way
     model = nn.MLP(2, [4, 4, 1], seed=0)
     X, y = nn.data.make_moons(20, noise=0.1, seed=0)
     labels = y * 2.0 - 1.0
-    traced = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], labels[0],
-                   params=model.parameters())  # fmt: skip
+    params = model.parameters()
+    if order == "reversed":
+        params = params[::-1]
+    elif order == "shuffled":
+        params = [params[i] for i in np.random.default_rng(0).permutation(len(params))]
+    traced = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], labels[0], params=params)
+    views = [s._w is not None for s in traced.program() if s.kind == "layer"]
+    if order == "as the model lists them":
+        assert all(views)
+    elif order == "shuffled":
+        assert not any(views)
     model.zero_grad()
     losses = traced.backward(X, labels)
     replayed = [p.grad for p in model.parameters()]
