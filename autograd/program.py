@@ -51,8 +51,10 @@ def build(tape: Tape) -> tuple[list, np.ndarray, int]:
         for name in step.fields:
             value = getattr(step, name)
             if value is not None:
-                setattr(step, name, _rows(rows[value]) if isinstance(value, np.ndarray) else
+                setattr(step, name, rows_or_slice(rows[value]) if isinstance(value, np.ndarray) else
                         int(rows[value]))  # fmt: skip
+        if step.kind == "layer":
+            step.place(len(tape.params))
     return steps, rows, len(order)
 
 
@@ -64,7 +66,10 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
     depends = {s for s, _ in tape.params}
     for step in steps:
         stopped = step.kind == "op" and step.stop
-        if not stopped and (step.kind == "layer" or any(r in depends for r in step.reads())):
+        if step.kind == "layer":
+            step.grad_right = any(int(r) in depends for r in step.right)
+        reads_params = step.kind == "layer" or getattr(step, "params", None) is not None
+        if not stopped and (reads_params or any(r in depends for r in step.reads())):
             depends.update(step.writes())
     reaches = {tape.outputs[0]}
     for step in reversed(steps):
@@ -76,7 +81,7 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
             reaches.update(step.reads())
 
 
-def _rows(rows: np.ndarray) -> Any:
+def rows_or_slice(rows: np.ndarray) -> Any:
     """Rows that follow each other as a slice (a view of the array), else the index array."""
     if rows.ndim == 1 and len(rows) > 1 and (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
@@ -84,64 +89,92 @@ def _rows(rows: np.ndarray) -> Any:
 
 
 def _fused(tape: Tape) -> list:
-    first = tape.first
-    rows = [tape.row(k) for k in range(len(tape.a))]
-    uses = [0] * tape.slots
-    consumer: list[ops.Op | None] = [None] * tape.slots
+    first, n = tape.first, len(tape.a)
+    ops_of = [tape.op_table[i] for i in tape.op_index.tolist()]
+    a_of, b_of = tape.a.tolist(), tape.b.tolist()
+    consts = tape.const_table.tolist()
+    c_of = [None if c < 0 else consts[c] for c in tape.const.tolist()]
+    two = tape.b >= 0
+    uses = np.bincount(tape.a, minlength=tape.slots) + np.bincount(
+        tape.b[two], minlength=tape.slots
+    )
     for slot in tape.outputs:
         uses[slot] += 2  # read from outside: never absorbed
     for _, a, b, _ in tape.guards:  # read by a guard: never absorbed
         for s in (a, b) if b >= 0 else (a,):
             uses[s] += 2
-    for op, a, b, _ in rows:
-        for parent in (a, b) if b >= 0 else (a,):
-            uses[parent] += 1
-            consumer[parent] = op
+    # Read by one + only (a slot read once has one consumer, written by the line below).
+    add = next((i for i, op in enumerate(tape.op_table) if op is ops.ADD), -1)
+    consumed_by_add = np.zeros(tape.slots, dtype=bool)
+    is_add = tape.op_index == add
+    consumed_by_add[tape.a[is_add]] = True
+    consumed_by_add[tape.b[is_add & two]] = True
+    once = (uses == 1) & consumed_by_add
+    once[:first] = False
+    if tape.stops:
+        once[list(tape.stops)] = False
+    once_list = once.tolist()
 
     def inner(slot: int, op: ops.Op) -> bool:
         """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
-        return (slot >= first and rows[slot - first][0] is op and uses[slot] == 1
-                and consumer[slot] is ops.ADD and slot not in tape.stops)  # fmt: skip
+        return once_list[slot] and ops_of[slot - first] is op
 
     position = {s: i for i, (s, _) in enumerate(tape.params)}
     absorbed: set[int] = set()
-    steps: list = []
-    for k, (op, a, b, c) in enumerate(rows):
+    steps: list = []  # a step, or the index k of an ordinary operation (made at the end)
+    for k in range(n):
         slot = first + k
-        if op is ops.ADD and slot not in tape.stops and not inner(slot, ops.ADD):
+        if ops_of[k] is ops.ADD and not once_list[slot] and slot not in tape.stops:
             plain, left, right, taken = [], [], [], []
-            stack = [a, b]
+            stack = [a_of[k], b_of[k]]
             while stack:
                 term = stack.pop()
                 if inner(term, ops.ADD):
                     taken.append(term)
-                    stack.extend(rows[term - first][1:3])
+                    stack.extend((a_of[term - first], b_of[term - first]))
                 elif inner(term, ops.MUL):
                     taken.append(term)
-                    left.append(rows[term - first][1])
-                    right.append(rows[term - first][2])
+                    left.append(a_of[term - first])
+                    right.append(b_of[term - first])
                 else:
                     plain.append(term)
             if taken:  # else a lone a + b: an ordinary step
                 absorbed.update(taken)
                 steps.append(_sum(slot, plain, left, right, position))
                 continue
-        steps.append(OpStep(slot, op, a, None if b < 0 else b, c, slot in tape.stops))
-    return [s for s in steps if s.kind != "op" or s.slot not in absorbed]
+        steps.append(k)
+    return [
+        OpStep(first + s, ops_of[s], a_of[s], None if b_of[s] < 0 else b_of[s], c_of[s],
+               first + s in tape.stops) if s.__class__ is int else s
+        for s in steps
+        if s.__class__ is not int or first + s not in absorbed
+    ]  # fmt: skip
 
 
 def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any:
     """A ``LayerStep`` of one row when every product has a parameter on one side and there is
-    one plain term (a neuron's bias), else a ``SumStep``."""
+    one plain term (a neuron's bias), else a ``SumStep``. A layer's products are put in the
+    order of their weights among the parameters (nn's neurons: their inputs in order), so
+    that the neurons of a layer read the same inputs in the same order and are joined."""
     if left and all(r in position for r in right):
         left, right = right, left
     rows = [np.array(x, dtype=np.intp) for x in (plain, left, right)]
     everything = plain + left + right
     unique = len(set(everything)) == len(everything)
     if left and len(plain) == 1 and unique and all(w in position for w in left):
-        positions = np.array([[position[w] for w in left]], dtype=np.intp)
-        return LayerStep(np.array([slot], dtype=np.intp), rows[0], positions, rows[2])
-    return SumStep(slot, *rows)
+        order = sorted(range(len(left)), key=lambda k: position[left[k]])
+        positions = np.array([[position[left[k]] for k in order]], dtype=np.intp)
+        inputs = np.array([right[k] for k in order], dtype=np.intp)
+        slots = np.array([slot], dtype=np.intp)
+        if plain[0] in position:  # the bias is a parameter: read from the parameters' vector
+            bias = np.array([position[plain[0]]], dtype=np.intp)
+            return LayerStep(slots, None, positions, inputs, bias)
+        return LayerStep(slots, rows[0], positions, inputs)
+    if left and all(w in position for w in left + right):  # Σ w·w over parameters
+        pairs = tuple(np.array([position[w] for w in x], dtype=np.intp) for x in (left, right))
+        empty = np.empty(0, dtype=np.intp)
+        return SumStep(slot, rows[0], empty, empty, (pairs[0], pairs[1]))
+    return SumStep(slot, rows[0], rows[1], rows[2])
 
 
 def _grouped(steps: list, first: int) -> list:
@@ -185,14 +218,19 @@ def _join(steps: list) -> list:
 
 def _layer(members: list) -> list:
     """One ``LayerStep`` for weighted sums over the same inputs, or the sums as they were when
-    a weight or bias appears twice (the matrix form would add it once)."""
+    a weight or bias appears twice (the matrix form would add it once) or when some biases are
+    parameters and others not."""
     if len(members) == 1:
         return members
     positions = np.concatenate([m.positions for m in members])
-    plains = np.concatenate([m.plain for m in members])
+    if len({m.bias is None for m in members}) > 1:
+        return members
+    plains = np.concatenate([m.plain if m.bias is None else m.bias for m in members])
     if len(set(positions.ravel().tolist())) < positions.size or len(set(plains.tolist())) < len(
         plains
     ):
         return members
     slots = np.concatenate([m.slots for m in members])
-    return [LayerStep(slots, plains, positions, members[0].right)]
+    if members[0].bias is None:
+        return [LayerStep(slots, plains, positions, members[0].right)]
+    return [LayerStep(slots, None, positions, members[0].right, plains)]

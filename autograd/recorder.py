@@ -130,11 +130,18 @@ def _tracing_class() -> type:
     from .value import Value
 
     slot = Value.__dict__["data"]
+    read_slot, frame = slot.__get__, sys._getframe
+    engine: dict[str, bool] = {}  # file name -> whether it is one of autograd's own
 
     def get(self: Any) -> float:
-        value = slot.__get__(self, Value)
-        if TAPE.on and not sys._getframe(1).f_code.co_filename.startswith(_AUTOGRAD):
-            TAPE.read(self, value, ".data")
+        value = read_slot(self, Value)
+        if TAPE.on:  # most reads are the engine's own (an operation reading its operands)
+            name = frame(1).f_code.co_filename
+            own = engine.get(name)
+            if own is None:
+                own = engine[name] = name.startswith(_AUTOGRAD)
+            if not own:
+                TAPE.read(self, value, ".data")
         return value
 
     def put(self: Any, value: float) -> None:

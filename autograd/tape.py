@@ -22,7 +22,7 @@ class Tape:
 
     shapes: tuple  # per argument: None for a number, k for a sequence of k
     inputs: np.ndarray  # the slot of each input number in argument order (-1: unused)
-    params: list[tuple[int, Any]]  # (slot, parameter Value)
+    params: list[tuple[int, Any]]  # (slot, parameter Value), in the order given to trace
     constants: list[tuple[int, float]]  # (slot, number) for the other leaves
     op_index: np.ndarray
     a: np.ndarray
@@ -58,40 +58,38 @@ def record(
     order = _topological_order(roots)
     graph_leaves = [v for v in order if v._a is None]
     interior = [v for v in order if v._a is not None]
-    slot = {id(v): i for i, v in enumerate(graph_leaves + interior)}
-    param_ids = {id(p) for p in params}
-    inputs = np.array([slot.get(id(v), -1) for v in leaves], dtype=np.int32)
+    slot = {v: i for i, v in enumerate(graph_leaves + interior)}  # Values hash by identity
+    param_ids = {id(p): i for i, p in enumerate(params)}
+    inputs = np.array([slot.get(v, -1) for v in leaves], dtype=np.int32)
     input_slots = set(inputs.tolist())
     found_params, constants = [], []
     for v in graph_leaves:
         if id(v) in param_ids:
-            found_params.append((slot[id(v)], v))
-        elif slot[id(v)] not in input_slots:
-            constants.append((slot[id(v)], v.data))
-    op_table: list[ops.Op] = []
-    op_number: dict[int, int] = {}
-    consts: list[float] = []
-    rows = []
-    for v in interior:
-        if v._fn not in _REPLAYABLE:
+            found_params.append((slot[v], v))
+        elif slot[v] not in input_slots:
+            constants.append((slot[v], v.data))
+    found_params.sort(key=lambda sp: param_ids[id(sp[1])])  # in the order given to trace
+    fns = [v._fn for v in interior]
+    for v, fn in zip(interior, fns, strict=True):
+        if fn not in _REPLAYABLE:
             if is_custom(v):
                 raise refusal(v, "trace")
             raise TypeError(
-                f"trace cannot replay the operation {v._fn.name!r}: it was made by "
+                f"trace cannot replay the operation {fn.name!r}: it was made by "
                 f"Value.from_op, whose local derivatives are numbers for one sample"
             )
-        number = op_number.setdefault(id(v._fn), len(op_table))
-        if number == len(op_table):
-            op_table.append(v._fn)
-        c = -1
-        if v._const is not None:
-            c = len(consts)
-            consts.append(v._const)
-        b = v._b
-        rows.append((number, slot[id(v._a)], slot[id(b)] if b is not None else -1, c))
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    op_table: list[ops.Op] = list({id(fn): fn for fn in fns}.values())
+    number = {id(op): i for i, op in enumerate(op_table)}
+    made = [v._const for v in interior]
+    consts = [c for c in made if c is not None]
+    const_index = np.full(len(made), -1, dtype=np.int32)
+    const_index[[k for k, c in enumerate(made) if c is not None]] = np.arange(len(consts))
+    table = np.array(
+        [[number[id(fn)] for fn in fns], [slot[v._a] for v in interior],
+         [-1 if v._b is None else slot[v._b] for v in interior]], dtype=np.int64,
+    ).reshape(3, -1)  # fmt: skip
     guard_rows = [
-        (g, slot[id(g.a)], slot[id(g.b)] if isinstance(g.b, Value) else -1,
+        (g, slot[g.a], slot[g.b] if isinstance(g.b, Value) else -1,
          None if isinstance(g.b, Value) or g.b is None else float(g.b))
         for g in guards
     ]  # fmt: skip
@@ -100,39 +98,49 @@ def record(
         inputs=inputs,
         params=found_params,
         constants=constants,
-        op_index=table[:, 0].astype(np.uint8),
-        a=table[:, 1].astype(np.int32),
-        b=table[:, 2].astype(np.int32),
-        const=table[:, 3].astype(np.int32),
+        op_index=table[0].astype(np.uint8),
+        a=table[1].astype(np.int32),
+        b=table[2].astype(np.int32),
+        const=const_index,
         op_table=op_table,
         const_table=np.array(consts, dtype=float),
-        outputs=[slot[id(o)] for o in outs],
-        stops=frozenset(slot[id(v)] for v in stopped if id(v) in slot),
+        outputs=[slot[o] for o in outs],
+        stops=frozenset(slot[v] for v in stopped if v in slot),
         guards=guard_rows,
     )
 
 
 def _topological_order(roots: list) -> list:
-    """Every node the roots depend on, parents before children, each once (as
-    ``topological_order`` for one root, in one walk for all of them)."""
+    """Every node the roots depend on, parents before children, each once: the walk of
+    ``chain.topological_order`` (first parents, then second ones, without recursion), from
+    each root in turn over the nodes not yet visited."""
     if len(roots) == 1:
         return topological_order(roots[0])
     order: list = []
-    done: set[int] = set()
-    for root in roots:
-        stack = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if id(node) in done:
+    visited: set = set()
+    stack: list = []
+    push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
+    for node in roots:
+        if node in visited:
+            continue
+        seen(node)
+        while True:
+            p = node._a
+            while p is not None and p not in visited:
+                seen(p)
+                push(node)
+                node = p
+                p = node._a
+            p = node._b
+            if p is not None and p not in visited:
+                seen(p)
+                push(node)
+                node = p
                 continue
-            if expanded:
-                done.add(id(node))
-                order.append(node)
-                continue
-            stack.append((node, True))
-            for parent in (node._b, node._a):
-                if parent is not None and id(parent) not in done:
-                    stack.append((parent, False))
+            emit(node)
+            if not stack:
+                break
+            node = pop()
     return order
 
 

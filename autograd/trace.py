@@ -16,7 +16,8 @@ sample with its gradient stopped (JAX's ``stop_gradient``). ``bool(v)`` is True 
 (as in micrograd): it decides nothing.
 
 Speed (``benchmarks/traced.py``): a neuron's sum of products is one step, a layer one matrix
-product, a layer's activations one array operation; the value and adjoint arrays are kept
+product (its weights and biases views of the parameters' vector when they lie in a grid, as
+nn's do), a layer's activations one array operation; the value and adjoint arrays are kept
 between calls; a batch is replayed in chunks so that they never exceed ``BUFFER_BYTES``.
 """
 
@@ -136,20 +137,20 @@ class Traced:
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
                 grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
         arrays, n = batch_arrays(batch, self.shapes)
+        program = self.program()
         outputs = np.empty((n, len(self.tape.outputs)))
         totals = np.zeros(len(self.params))
         bad: list[np.ndarray] = []
-        step = self.chunk()
+        step = max(1, BUFFER_BYTES // (16 * self._width))  # self.chunk()
         for start in range(0, n, step):
             stop = min(n, start + step)
             v, adj = self._buffers(stop - start, backward)
-            pv = self._fill(v, [a[start:stop] for a in arrays], values)
-            program = self.program()
+            pv = self._fill(v, [a[start:stop] for a in arrays] if n > step else arrays, values)
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
                 for s in program:
                     s.forward(v, pv)
-                good = self._guards(v)
-                outputs[start:stop] = v[self._out_rows].T
+                good = self._guards(v) if self.tape.guards else None
+                outputs[start:stop] = v[self._out_sel].T
                 samples: Any = slice(start, stop)
                 if good is not None:
                     bad.append(start + np.flatnonzero(~good))
@@ -175,7 +176,7 @@ class Traced:
         return outputs if self.several else outputs[:, 0]
 
     def _seeds(self, seed: Callable, samples: Any, outputs: np.ndarray) -> np.ndarray:
-        rows = np.arange(len(outputs))[samples]
+        rows = np.arange(samples.start, samples.stop) if samples.__class__ is slice else samples
         return np.asarray(seed(rows, outputs[samples]), dtype=float).reshape(len(rows), -1).T
 
     def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list,
@@ -187,13 +188,15 @@ class Traced:
             adj[...] = 0.0
             if seeds is None:
                 adj[self._out_rows[0]] = 1.0
+            elif self._out_unique:
+                adj[self._out_sel] = seeds
             else:
                 np.add.at(adj, self._out_rows, seeds)
             wg = np.zeros(len(self.params))
-            for s in reversed(program):
-                if s.differentiated:
-                    s.backward(v, adj, pv, wg, careful)
-            wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
+            for s in self._backward_steps:
+                s.backward(v, adj, pv, wg, careful)
+            if len(self._param_rows):
+                wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
             if np.isfinite(wg).all():
                 break
         return wg
@@ -212,8 +215,11 @@ class Traced:
     def _fill(self, v: np.ndarray, arrays: list[np.ndarray], values: Any) -> np.ndarray:
         """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
         for (rows, used), array in zip(self._arg_rows, arrays, strict=True):
-            if len(rows):  # an input the function did not use has no row
-                v[rows] = array if array.ndim == 1 else array[:, used].T
+            if array.ndim == 1:
+                if rows.__class__ is slice or len(rows):  # an unused input has no row
+                    v[rows] = array
+            elif rows.__class__ is slice or len(rows):
+                v[rows] = array[:, used].T
         if values is not None:
             pv = values[self._positions]
         else:
@@ -248,9 +254,9 @@ class Traced:
         """The scalar engine on the samples where a guard differed: their outputs, and the sum
         of their gradients for every parameter given to ``trace``."""
         rows = np.concatenate(bad) if bad else np.empty(0, dtype=np.intp)
-        sums = [0.0] * len(self._given)
         if not len(rows):
-            return sums
+            return []
+        sums = [0.0] * len(self._given)
         pending = self._pending
         if pending is not None:
             self._pending = None
@@ -294,9 +300,15 @@ class Traced:
             self._arg_rows = []  # per argument: its used inputs' rows, and their columns
             for shape in t.shapes:
                 these, in_rows = np.split(in_rows, [1 if shape is None else shape])
-                used = np.flatnonzero(these >= 0)
-                self._arg_rows.append((these[used], used))
+                used: Any = np.flatnonzero(these >= 0)
+                rows_used = programs.rows_or_slice(these[used])
+                if len(used) == len(these):
+                    used = slice(None)  # every column: no gather
+                self._arg_rows.append((rows_used, used))
             self._out_rows = rows[t.outputs]
+            self._out_sel = programs.rows_or_slice(self._out_rows)
+            self._out_unique = len(set(self._out_rows.tolist())) == len(self._out_rows)
+            self._backward_steps = [s for s in reversed(self._program) if s.differentiated]
             param_rows = rows[[s for s, _ in t.params]].astype(np.intp)
             self._param_has_row = param_rows >= 0  # read as a row by some step (not a layer)
             self._param_rows = param_rows[self._param_has_row]

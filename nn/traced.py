@@ -133,7 +133,7 @@ class TracedModel:
                 return grad
 
             replay = self.loss_tape.backward(Xb, values=values, grads=grads, seed=seed)
-            result = float(np.mean(losses)), replay
+            result = float(losses.sum() / len(losses)), replay  # np.mean's numbers
         else:
             replay = self.loss_tape.backward(Xb, self.targets(yb), values=values, grads=grads)
             result = float(np.mean(replay[:, 0])), self._outputs(replay)
@@ -175,6 +175,8 @@ def cross_entropy(z: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         total = e.sum(axis=1, keepdims=True)
         loss = (q * (shift + np.log(total) - z)).sum(axis=1)
         grad = q.sum(axis=1, keepdims=True) * (e / total) - q
+    if np.isfinite(loss).all():  # a non-finite logit makes its row's loss inf or nan
+        return loss, grad
     for r in np.flatnonzero(~np.isfinite(z).all(axis=1)).tolist():
         with enable_grad():
             logits = [Value(float(x)) for x in z[r]]

@@ -78,12 +78,24 @@ def test_random_graphs_replay_exactly(recipe, shift):
     assert close(traced.backward(rows, reduction="sum"), expected) and close(p.grad, grad)
 
 
-def test_a_network_step_traced_equals_the_batch_backward():
+@pytest.mark.parametrize("order", ["as the model lists them", "reversed", "shuffled"])
+def test_a_network_step_traced_equals_the_batch_backward(order):
+    # in the model's order a layer's weights and biases are views of the parameters' vector;
+    # in another order they are gathered and scattered: the same numbers either way
     model = nn.MLP(2, [4, 4, 1], seed=0)
     X, y = nn.data.make_moons(20, noise=0.1, seed=0)
     labels = y * 2.0 - 1.0
-    traced = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], labels[0],
-                   params=model.parameters())  # fmt: skip
+    params = model.parameters()
+    if order == "reversed":
+        params = params[::-1]
+    elif order == "shuffled":
+        params = [params[i] for i in np.random.default_rng(0).permutation(len(params))]
+    traced = trace(lambda x, t: F.hinge_loss([model(x)], [t]), X[0], labels[0], params=params)
+    views = [s._w is not None for s in traced.program() if s.kind == "layer"]
+    if order == "as the model lists them":
+        assert all(views)
+    elif order == "shuffled":
+        assert not any(views)
     model.zero_grad()
     losses = traced.backward(X, labels)
     replayed = [p.grad for p in model.parameters()]
@@ -150,3 +162,27 @@ def test_sums_of_products_are_fused_and_a_shared_weight_counts_twice():
     p.grad = q.grad = 0.0
     assert close(traced.backward(rows, reduction="sum"), expected)
     assert close([p.grad, q.grad], grads)
+
+
+def test_sums_of_parameter_products_read_the_parameters_and_count_every_product():
+    p, q = Value(0.7, "p"), Value(-0.2, "q")
+
+    def fn(x):  # an L2-like sum over parameters alone, p twice on the left
+        return (p * q + p * p + q * p + x) * x
+
+    traced = trace(fn, 0.5, params=[p, q])
+    sums = [step for step in traced.program() if step.kind == "sum"]
+    assert len(sums) == 1 and sums[0].params is not None
+    points = np.array([0.5, -1.5, 2.0, 0.0])
+    expected, grads = [], np.zeros(2)
+    for x in points:
+        p.grad = q.grad = 0.0
+        out = fn(Value(float(x)))
+        out.backward()
+        expected.append(out.data)
+        grads += [p.grad, q.grad]
+    p.grad = q.grad = 0.0
+    assert close(traced.backward(points, reduction="sum"), expected)
+    assert close([p.grad, q.grad], grads)
+    # by hand: d/dp = x·(q + 2p + q) summed, d/dq = x·(p + p) summed
+    assert close([p.grad, q.grad], [points.sum() * (2 * -0.2 + 1.4), points.sum() * 1.4])

@@ -143,7 +143,10 @@ def test_grouped_chunked_replay_gives_the_same_numbers(monkeypatch):
     model.zero_grad()
     monkeypatch.setattr(trace_module, "BUFFER_BYTES", 16 * traced.width * 7)
     assert traced.chunk() == 7
-    assert np.array_equal(traced.backward(X), whole)
+    # BLAS's matrix product may round the last bit differently for another number of columns
+    # (it did before layers read their weights as views too: the first layer's values), so the
+    # same numbers means to 1e-13, as for the gradients
+    assert np.allclose(traced.backward(X), whole, rtol=1e-13, atol=1e-16)
     assert np.allclose([p.grad for p in model.parameters()], grads, rtol=1e-13, atol=1e-16)
 
 
