@@ -66,11 +66,11 @@ def add_grid(
     # A fence between two rows (LR): an invisible edge from the next row's first anchor to
     # this row's last node spans every rank, so Graphviz lays it between the two rows, and
     # no picture of one row reaches into the other's band, in any column.
-    for line, after in zip(along, along[1:], strict=False):
+    for upper, lower in zip(along, along[1:], strict=False):
         if backwards:
-            dot.edge(first[line[-1]], last[after[0]], style="invis", weight="0")
+            dot.edge(first[upper[-1]], last[lower[0]], style="invis", weight="0")
         else:
-            dot.edge(first[after[0]], last[line[-1]], style="invis", weight="0")
+            dot.edge(first[lower[0]], last[upper[-1]], style="invis", weight="0")
     for line in across:
         with dot.subgraph() as group:
             group.attr(rank="same")
