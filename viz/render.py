@@ -128,8 +128,8 @@ def check_format(fmt: object) -> str:
 
 
 class Diagram:
-    """A picture of a graph: its DOT text, rendered when saved or displayed (inline SVG in
-    Jupyter).
+    """A picture of a graph: its DOT text, rendered when saved or displayed (in Jupyter an
+    SVG image that shrinks to the output area's width, with a PNG beside it).
 
     It answers to the names of ``graphviz.Digraph``, which micrograd's ``draw_dot`` returns:
     ``.source``, ``.pipe(format="svg")``, ``.render("graph", format="png")``, ``.view()``, and
