@@ -11,6 +11,7 @@ through Playwright. ``PATHGRAD_SCREENSHOTS=docs/images`` also writes the screens
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -45,8 +46,11 @@ PICTURES = """() => {
         });
     });
 }"""
-LOADED = """() => [...window.jupyterapp.shell.currentWidget.node
-    .querySelectorAll('.jp-OutputArea-output img')].every(img => img.complete)"""
+LOADED = """expected => {
+    const images = [...window.jupyterapp.shell.currentWidget.node
+        .querySelectorAll('.jp-OutputArea-output img')];
+    return images.length >= expected && images.every(img => img.complete);
+}"""
 PROMPTS = """() => [...window.jupyterapp.shell.currentWidget.node
     .querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())"""
 OPEN = """async path => {
@@ -63,6 +67,7 @@ CLOSE = """async () => {
 }"""
 RUN = """async () => {
     await window.jupyterapp.shell.currentWidget.sessionContext.ready;
+    await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
     window.jupyterapp.commands.execute('notebook:run-all-cells');
 }"""
 FAILED = """() => [...window.jupyterapp.shell.currentWidget.node
@@ -162,12 +167,21 @@ def app(lab):
         browser.close()
 
 
-def open_notebook(page, name: str) -> None:
+def open_notebook(page, path: Path) -> None:
     """The notebook open in JupyterLab, its stored outputs drawn; as a student opens it, its
     outputs are not trusted."""
-    trusted = page.evaluate(OPEN, name)
+    trusted = page.evaluate(OPEN, path.name)
     assert trusted and not any(trusted), "the notebook's outputs should not be trusted"
-    page.wait_for_function(LOADED, timeout=60_000)
+    wait_for_pictures(page, path)
+
+
+def wait_for_pictures(page, path: Path) -> None:
+    """Until the page shows as many loaded pictures as the file holds, for a minute at most
+    (the assertions that follow say what is missing)."""
+    from playwright.sync_api import TimeoutError as Waited
+
+    with contextlib.suppress(Waited):
+        page.wait_for_function(LOADED, arg=stored_pictures(path), timeout=60_000)
 
 
 def assert_every_picture_shows_and_fits(page, expected: int) -> list[dict]:
@@ -204,8 +218,10 @@ def screenshot(page, name: str, pictures: list[dict], suffix: str) -> None:
 
 
 def run_all(page) -> None:
-    """Every cell run, in order, in the notebook's kernel; fails on the first cell that fails."""
+    """Every cell run, in order, in the notebook's kernel (the stored outputs and numbers cleared
+    first); fails on the first cell that fails."""
     page.evaluate(RUN)
+    assert not any(p[1:-2].isdigit() for p in page.evaluate(PROMPTS)), "outputs not cleared"
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
         prompts = page.evaluate(PROMPTS)
@@ -221,12 +237,12 @@ def run_all(page) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2])
 def test_every_picture_shows_and_fits_before_and_after_running_the_cells(app, path):
     page, problems = app
-    open_notebook(page, path.name)
+    open_notebook(page, path)
     try:
         pictures = assert_every_picture_shows_and_fits(page, stored_pictures(path))
         screenshot(page, path.stem, pictures, "") if path.stem[:2] in ("01", "02") else None
         run_all(page)
-        page.wait_for_function(LOADED, timeout=60_000)
+        wait_for_pictures(page, path)
         pictures = assert_every_picture_shows_and_fits(page, stored_pictures(path))
         screenshot(page, path.stem, pictures, "_run") if path.stem[:2] in ("01", "02") else None
         assert problems == []
