@@ -26,7 +26,7 @@ $(BIN)/python:
 PIP := PYTHONWARNINGS=ignore $(BIN)/python -m pip
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@echo "installing pathgrad and its test tools into .venv (pytest, hypothesis, sympy, ruff, mypy,"
-	@echo "  nbmake, jupyter's kernel, matplotlib, playwright; once, about 2 minutes) ..."
+	@echo "  JupyterLab, nbmake, matplotlib, playwright; once, about 3 minutes) ..."
 	@$(PIP) install --quiet --quiet -e '.[dev]'
 	@touch $@
 
@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-dev
 	@$(BIN)/mypy
 
 test: lint
-	@echo "pytest: the test suite, then the five notebooks (about 2 minutes; a dot per test) ..."
+	@echo "pytest: the test suite, the five notebooks run in JupyterLab among them (about 2.5 minutes; a dot per test) ..."
 	@$(BIN)/python -m pytest --durations=10
 
 bench: $(VENV)/.installed-bench

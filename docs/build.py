@@ -50,6 +50,10 @@ CAPTIONS = {
     "docs_home.png": "This site: the getting-started page",
     "docs_value_api.png": "This site: the API reference of Value",
     "docs_notebook.png": "This site: notebook 2, the lesson in numbers",
+    "jupyterlab_notebook1.png": "JupyterLab: notebook 1 opened, nothing run yet",
+    "jupyterlab_notebook1_run.png": "JupyterLab: notebook 1 after running its cells",
+    "jupyterlab_notebook2.png": "JupyterLab: notebook 2 opened, its small multiples fit",
+    "jupyterlab_notebook2_run.png": "JupyterLab: notebook 2 after running its cells",
 }
 PICTURES = (".png", ".gif", ".svg", ".jpg")
 

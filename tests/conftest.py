@@ -40,9 +40,11 @@ def pytest_terminal_summary():
 SLOW_STEPS = {
     "tests/test_packaging.py": "building the wheel and the sdist, and installing the wheel in a "
     "fresh virtual environment (about 20 s)",
+    "tests/test_notebooks_in_jupyterlab.py": "opening the five notebooks in JupyterLab in "
+    "Chromium and running their cells there (about 90 s)",
     "tests/test_docs_site.py": "opening every page of the documentation site in Chromium "
     "(about 20 s)",
-}  # and each notebook: notebooks/conftest.py
+}  # and each notebook under --nbmake: notebooks/conftest.py
 _announced: set[str] = set()
 _config: list[pytest.Config] = []
 

@@ -159,7 +159,8 @@ def test_the_notebooks_show_their_outputs_pictures_and_formulas(open_page):
     assert "64      2208 (65)         192 (1)" in text  # the stored output of the counts
     assert page.locator(".jp-OutputArea img[src^='data:image/png']").count() >= 1  # the plot
     diagrams = page.eval_on_selector_all(
-        ".jp-RenderedSVG img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
+        ".jp-OutputArea img[src^='data:image/svg+xml']",
+        "els => els.map(e => e.complete && e.naturalWidth > 0)",
     )
     assert len(diagrams) >= 5 and all(diagrams)  # the graph pictures, drawn
     assert page.locator("math").count() >= 5  # the formulas, typeset

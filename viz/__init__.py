@@ -1,6 +1,6 @@
 """viz: pictures of Value graphs that show why a gradient has the value it has.
 
-Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, inline SVG in Jupyter):
+Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, a picture in Jupyter):
 
 - ``draw_graph`` (also ``draw_dot``): values, gradients, local derivatives on the edges;
 - ``draw_forward(out, x)``: tangents d(node)/d(x) flowing with the arrows, node by node;

@@ -17,6 +17,7 @@ from dataclasses import replace
 import graphviz
 
 from .description import ConstantInfo, GraphDescription, NodeInfo, number
+from .grid import add_grid, declare_order
 from .markup import boxed, is_boxed, legend_box, markup
 from .scene import (
     BLACK,
@@ -99,6 +100,7 @@ def build_dot(scene: Scene) -> str:
     if scene.columns > 0:  # a grid of small pictures: packed tight, small arrowheads
         dot.attr(newrank="true", nodesep="0.15", ranksep="0.35")
         dot.attr("edge", arrowsize="0.6")
+        declare_order(dot, scene.clusters, graph)
     placed: set[str] = set()
     for i, cluster in enumerate(scene.clusters):
         _add_cluster(dot, f"cluster_{i}", cluster, graph, scene, placed, theme)
@@ -127,7 +129,7 @@ def build_dot(scene: Scene) -> str:
             attrs.update(tailport=ports[0], headport=ports[1])
         dot.edge(edge.parent, edge.child, **attrs)
     if scene.columns > 0 and scene.clusters:
-        _grid(dot, scene)
+        add_grid(dot, scene.clusters, graph, scene.columns, scene.rankdir)
     if scene.legend or scene.caption is not None:  # under the picture, the title first
         legend = [*scene.legend, ((), scene.footer)] if scene.footer else scene.legend
         width = SIDE_WIDTH if scene.legend_side else LEGEND_WIDTH
@@ -149,21 +151,6 @@ def _beside(dot: graphviz.Digraph, scene: Scene, notes: str) -> None:
     with dot.subgraph() as side:
         side.attr(rank="sink" if scene.rankdir in ("LR", "RL") else "max")
         side.node("legend")
-
-
-def _grid(dot: graphviz.Digraph, scene: Scene) -> None:
-    """The clusters in a grid of ``scene.columns`` columns: the first nodes of a
-    column share a rank, and invisible edges chain the clusters in reading order (the last node
-    of each to the first of the next, across the end of a row too), which lays each after its
-    left neighbour and keeps the rows in order, the first on top."""
-    boxes = [c for c in scene.clusters if c.nodes]
-    for left, right in zip(boxes, boxes[1:], strict=False):
-        dot.edge(left.nodes[-1], right.nodes[0], style="invis")
-    for k in range(min(scene.columns, len(boxes))):
-        with dot.subgraph() as column:
-            column.attr(rank="same")
-            for box in boxes[k :: scene.columns]:
-                column.node(box.nodes[0])
 
 
 def _add_cluster(dot: graphviz.Digraph, name: str, cluster: Cluster, graph: GraphDescription,

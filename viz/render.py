@@ -6,7 +6,11 @@ A ``Diagram`` always has its DOT text; rendering happens only when it is saved o
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,8 +128,8 @@ def check_format(fmt: object) -> str:
 
 
 class Diagram:
-    """A picture of a graph: its DOT text, rendered when saved or displayed (inline SVG in
-    Jupyter).
+    """A picture of a graph: its DOT text, rendered when saved or displayed (in Jupyter an
+    SVG image that shrinks to the output area's width, with a PNG beside it).
 
     It answers to the names of ``graphviz.Digraph``, which micrograd's ``draw_dot`` returns:
     ``.source``, ``.pipe(format="svg")``, ``.render("graph", format="png")``, ``.view()``, and
@@ -206,19 +210,73 @@ class Diagram:
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
-    ) -> dict[str, str]:
+    ) -> tuple[dict[str, str], dict[str, dict[str, int]]] | dict[str, str]:
+        """What Jupyter shows: the SVG as an HTML image that shrinks to the output area's width
+        (JupyterLab shows it whether or not the notebook is trusted), a PNG beside it for
+        front ends that show no HTML, and a sentence saying what to do where only text shows."""
+        if include is not None and not set(include) & {"text/html", "image/png"}:
+            return {"text/plain": repr(self)}  # a terminal: no rendering for nothing
         try:
-            return {"image/svg+xml": self.svg()}
+            svg = self.svg()
         except RendererNotFoundError:
             return {"text/plain": f"{self.source}\n(to see the picture, {INSTALL_HINT})"}
         except RenderError as err:  # shown as text with the reason, rather than a traceback
             reason = str(err) if len(str(err)) <= 500 else str(err)[:500] + "…"
             shown = self.text or repr(self)
             return {"text/plain": f"{shown}\n(the picture could not be drawn: {reason})"}
+        width, height = css_size(svg)
+        bundle = {"text/html": html_image(svg, width, height, self.text), "text/plain": repr(self)}
+        metadata = {}
+        try:  # two pixels per CSS pixel up to a 1200 px wide output area: sharp, not huge
+            dpi = min(2 * 96, PNG_WIDTH / max(width, 1) * 96)
+            png = stored_png(self.pipe("png", dpi=dpi))
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+            metadata["image/png"] = {"width": width, "height": height}
+        except RenderError:
+            pass  # the HTML image is what JupyterLab shows
+        return bundle, metadata
 
     def __repr__(self) -> str:
         lines = self.source.count("\n")
-        return f"<Diagram: {lines} lines of DOT; .save('graph.svg') to render>"
+        return (
+            f"<Diagram: {lines} lines of DOT. A picture in Jupyter: run the cell if only this "
+            "text shows; elsewhere .save('graph.svg') or .view()>"
+        )
+
+
+PNG_WIDTH = 2400  # pixels: a displayed PNG is drawn at most this wide (2× a 1200 px output)
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)pt"[^>]*?\sheight="([0-9.]+)pt"')
+
+
+def css_size(svg: str) -> tuple[int, int]:
+    """An SVG's width and height in CSS pixels (Graphviz writes points: 72 pt = 96 px)."""
+    found = _SVG_SIZE.search(svg)
+    if found is None:
+        return 0, 0
+    return round(float(found.group(1)) * 4 / 3), round(float(found.group(2)) * 4 / 3)
+
+
+def stored_png(data: bytes) -> bytes:
+    """A PNG in 256 colours: a diagram has few, and a notebook stores it a fifth the size."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        fewer = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    fewer.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def html_image(svg: str, width: int, height: int, alt: str = "") -> str:
+    """The SVG as an HTML image at its own size that shrinks to fit the width it is given
+    (JupyterLab draws an ``image/svg+xml`` output at its full width, cut off beyond it)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    size = f'width="{width}" height="{height}" ' if width and height else ""
+    text = html.escape(alt[:1000] if alt else "a graph drawn by pathgrad", quote=True)
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" {size}alt="{text}" '
+        'style="max-width: 100%; height: auto">'
+    )
 
 
 def open_file(path: Path) -> None:

@@ -16,7 +16,6 @@ from autograd.examples import three_by_three
 from viz import catalog, draw_depends, frames, player
 from viz.cli import VIEWS as COMMAND_LINE_VIEWS
 from viz.cli import main
-from viz.render import render
 from viz.scene import MUTED
 from viz.themes import LIGHT
 
@@ -197,19 +196,3 @@ def test_only_the_dot_writer_imports_graphviz_or_builds_a_digraph():
         source = path.read_text()
         writes_dot = _imports_graphviz(ast.parse(source)) or "Digraph(" in source
         assert writes_dot == (path.name == "dot.py"), path.name
-
-
-def test_small_multiples_are_a_grid_with_path_1_first_in_each_renderer(renderer):
-    x, _, z = three_by_three()
-    source = viz.draw_paths(z, x, layout="multiples").source
-    plain = render(source, "plain").decode()
-    at = {w[1]: (float(w[2]), float(w[3])) for w in map(str.split, plain.splitlines())
-          if w[0] == "node"}  # fmt: skip
-    inputs = [at[f"p{n}_n0"] for n in range(1, 10)]  # X in the picture of each path
-    rows = [inputs[0:3], inputs[3:6], inputs[6:9]]
-    for row in rows:  # left to right
-        assert row[0][0] < row[1][0] < row[2][0]
-    for upper, lower in zip(rows, rows[1:], strict=False):  # path 1's row on top, rows apart
-        assert min(y for _, y in upper) > max(y for _, y in lower)
-    for column in zip(*rows, strict=True):  # aligned
-        assert max(x for x, _ in column) - min(x for x, _ in column) < 0.5

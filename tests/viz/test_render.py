@@ -1,10 +1,13 @@
 """Rendering with each renderer, the fallback order, and what happens with none."""
 
+import base64
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from autograd import Value
 from viz import Diagram, RendererNotFoundError, draw_graph, draw_paths
@@ -48,13 +51,42 @@ def test_without_any_renderer_saving_names_both_fixes(monkeypatch, tmp_path, cla
 
 
 def test_jupyter_shows_svg_inline(renderer, classic):
-    bundle = draw_graph(classic[-1])._repr_mimebundle_()
+    bundle, _ = draw_graph(classic[-1])._repr_mimebundle_()
     ET.fromstring(_strip(bundle))
 
 
 def _strip(bundle):
-    text = bundle["image/svg+xml"]
+    html = bundle["text/html"]
+    data = html[html.index("base64,") + len("base64,") : html.index('"', html.index("base64,"))]
+    text = base64.b64decode(data).decode("utf-8")
     return text[text.index("<svg") :]
+
+
+def test_jupyter_shows_the_svg_shrunk_to_fit_and_a_sharp_png_beside_it(renderer, classic):
+    """The HTML image is what JupyterLab shows, trusted or not, at most as wide as the output
+    area; the PNG (for front ends without HTML) has two pixels per CSS pixel."""
+    bundle, metadata = draw_graph(classic[-1])._repr_mimebundle_()
+    assert 'style="max-width: 100%; height: auto"' in bundle["text/html"]
+    width, height = metadata["image/png"]["width"], metadata["image/png"]["height"]
+    assert f'width="{width}" height="{height}"' in bundle["text/html"]
+    png = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert abs(png.width - 2 * width) <= 4 and abs(png.height - 2 * height) <= 4
+    assert "run the cell" in bundle["text/plain"] and "save" not in bundle["text/plain"][:40]
+
+
+def test_a_wide_picture_is_stored_as_a_png_no_wider_than_2400_pixels(renderer):
+    x = Value(1.0, "x")
+    y = x
+    for k in range(12):
+        y = y * 1.5 + k
+    bundle, metadata = draw_graph(y)._repr_mimebundle_()
+    png = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert metadata["image/png"]["width"] > 1200 and 1200 < png.width <= 2400 + 4
+
+
+def test_repr_says_how_to_see_the_picture(classic):
+    shown = repr(draw_graph(classic[-1]))
+    assert "run the cell" in shown and ".save('graph.svg')" in shown
 
 
 @pytest.mark.parametrize("label", ["<b>", "{x|y}", '"q"', "a\\nb", "&", "<<&>>", "]]>"])
