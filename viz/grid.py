@@ -76,6 +76,29 @@ def add_grid(
             group.attr(rank="same")
             for i in line:
                 group.node(first[i])
+    _fill_last_row(dot, rows, cols, first, last, columns, rankdir)
+
+
+def _fill_last_row(dot: graphviz.Digraph, rows: list[list[int]], cols: list[list[int]],
+                   first: list[str], last: list[str], columns: int,
+                   rankdir: str) -> None:  # fmt: skip
+    """A short last row's empty cells, each an invisible point in its column after the picture
+    above it: without it nothing holds a column's lone picture in the first row, and Graphviz
+    may lay it level with the second (path 3 beside path 5)."""
+    if len(rows) < 2:
+        return
+    backwards = rankdir in ("RL", "BT")
+    for k in range(len(rows[-1]), columns):
+        pad = f"grid_pad_{k}"
+        dot.node(pad, style="invis", shape="point", width="0")
+        above, before = cols[k][-1], rows[-1][-1]  # the picture above it, the row's last
+        for i in (above, before):  # after them, as the row's chain and the fence run
+            ends = (pad, first[i]) if backwards else (last[i], pad)
+            dot.edge(*ends, style="invis", weight="0")
+        with dot.subgraph() as group:  # in its column (LR) or its row (TB)
+            group.attr(rank="same")
+            group.node(pad)
+            group.node(first[cols[k][0]] if rankdir in ("LR", "RL") else first[rows[-1][0]])
 
 
 def anchor(cluster: Cluster, graph: GraphDescription) -> str:

@@ -32,6 +32,7 @@ def assert_grid(boxes: list[tuple[float, float, float, float]]) -> None:
             pair = f"paths {i + 1} and {j + 1}"
             if row == row2 and column < column2:  # side by side, level, in reading order
                 assert right <= left2 and top < bottom2 and top2 < bottom, pair
+                assert abs(top - top2) < (bottom - top) / 2, pair  # nearer its row than the next
             if column == column2 and row < row2:  # one above the other, in one column
                 assert bottom <= top2 and left < right2 and left2 < right, pair
             if row < row2:  # an earlier row is higher up, in every column
@@ -61,5 +62,14 @@ def test_the_nine_paths_of_the_3x3_graph_form_a_3x3_grid(renderer, symbols, rank
 def test_five_paths_fill_two_rows_of_three_the_first_row_full(renderer):
     x, out = five_weights()
     boxes = frames(viz.draw_paths(out, x, layout="multiples").svg())
+    assert len(boxes) == 5
+    assert_grid(boxes)
+
+
+# RL with a short last row is left out: dot lays the lone picture of a column half a row low.
+@pytest.mark.parametrize("rankdir", ["TB", "BT"])
+def test_a_short_last_row_keeps_its_place_top_to_bottom_too(renderer, rankdir):
+    x, out = five_weights()
+    boxes = frames(viz.draw_paths(out, x, layout="multiples", rankdir=rankdir).svg())
     assert len(boxes) == 5
     assert_grid(boxes)
