@@ -67,8 +67,8 @@ lint: $(VENV)/.installed-dev
 	@$(BIN)/mypy
 
 test: lint
-	@echo "pytest: the test suite, the five notebooks run in JupyterLab among them (about 2.5 minutes; a dot per test) ..."
-	@$(BIN)/python -m pytest --durations=10
+	@echo "pytest: the test suite on two workers, the five notebooks run in JupyterLab among them (about 2 minutes; a dot per test) ..."
+	@$(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py

@@ -17,14 +17,15 @@ Each view returns a ``Diagram`` (``.source`` DOT text, ``.save(path)``, a pictur
 
 The way through, one direction: ``description`` (the graph described once) -> a ``view_*`` module
 (annotations) -> ``figure`` (the options every view shares, the scene) -> ``dot`` (DOT text) ->
-``render``. ``catalog`` is the table of views that the functions above, ``gradviz --view``,
-``frames`` and the player read.
+``render``. ``catalog`` is the table of views that the functions above (``drawing``),
+``gradviz --view``, ``frames`` and the player read.
 """
 
 from autograd import __version__
 
 from .animation import frames, save_animation
-from .catalog import (
+from .description import GraphTooLargeError, describe
+from .drawing import (
     draw_depends,
     draw_dot,
     draw_factorized,
@@ -34,7 +35,6 @@ from .catalog import (
     draw_reverse,
     explain,
 )
-from .description import GraphTooLargeError, describe
 from .player_page import player
 from .render import Diagram, RendererNotFoundError
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from autograd import Value
 from autograd.files import atomic_write, atomic_write_all
 
-from .catalog import SEQUENCES, VIEWS, look, sequence
+from .catalog import SEQUENCES, VIEWS, sequence
 from .contraction import check_contract, contracted_figure
 from .description import DEFAULT_MAX_NODES
+from .drawing import look
 from .figure import Figure
 from .render import Diagram, in_parallel, render
 

@@ -19,9 +19,9 @@ from autograd import TooManyPathsError, Value, topological_order
 
 from . import catalog
 from .animation import FRAME_MODES, frames, save_animation
-from .catalog import explain
 from .contraction import contracted_figure
 from .description import DEFAULT_MAX_NODES, GraphTooLargeError
+from .drawing import explain
 from .expr import CONSTANTS, ParseError, parse
 from .figure import Figure
 from .player_page import DEFAULT_MAX_NODES as PLAYER_MAX_NODES

@@ -76,7 +76,7 @@ def check_contract(contract: object) -> bool:
     return contract
 
 
-def contract(graph: GraphDescription, x: Value) -> GraphDescription:
+def contract(graph: GraphDescription, x: Value | None) -> GraphDescription:
     """``graph`` with every maximal linear combination drawn as weighted edges (see the module's
     docstring); ``graph`` itself when there is none."""
     uses: dict[str, int] = {n.id: 0 for n in graph.nodes}
@@ -258,7 +258,7 @@ class ContractedFigure(Figure):
         return self.paths.factorize(self.root, self.wrt, max_paths)
 
 
-def contracted_figure(root: Value, x: Value, options: Options, contract_: bool) -> Figure:
+def contracted_figure(root: Value, x: Value | None, options: Options, contract_: bool) -> Figure:
     """``Figure(root, x, options)``, with its description contracted when ``contract_``."""
     fig = Figure(root, x, options)
     if check_contract(contract_):

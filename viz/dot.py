@@ -232,11 +232,11 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme 
     data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     body = (data, *style.rows) if style.data_row else style.rows
     if style.badge:
-        # A strip down the node's left side, in a box for two digits or more (the same
-        # whichever number, or none, it holds): wider rows widen the node's column, not it.
+        # A strip down the node's left side, in a box as wide as the badge's digits (views pad
+        # every badge of a picture to one width): wider rows widen the node's column, not it.
         badge_fill = theme.line(style.badge_fill) if style.badge_fill else fill
         badge = Span(style.badge.strip(), theme.on(badge_fill), bold=True,
-                     room="9" * max(2, len(style.badge)))  # fmt: skip
+                     room="9" * len(style.badge))  # fmt: skip
         height = f' ROWSPAN="{1 + len(body)}"' if body and not style.table else ""
         badge_cell = boxed((badge,), size, theme=theme, raw=True)
         cells = f'<TD{cell} BGCOLOR="{badge_fill}"{height}>{badge_cell}</TD>' + cells
@@ -296,10 +296,11 @@ def notes_table(
     swatches = max((len(c) for c, _ in legend), default=0)
     span = f' COLSPAN="{swatches + 1}"' if swatches else ""
     rows = []
-    if title:
-        rows.append(f'<TR><TD ALIGN="LEFT"{span}><FONT POINT-SIZE="{points(14, scale)}">'
-                    f"<B>{escape(shorten(title, MAX_TITLE))}</B>"
-                    "</FONT></TD></TR>")  # fmt: skip
+    if title:  # wrapped as the legend's lines are (narrow beside the graph)
+        heading = wrapped((Span(shorten(title, MAX_TITLE), bold=True),), width)
+        text = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_TITLE, theme=theme) for part in heading)
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{span}>'
+                    f'<FONT POINT-SIZE="{points(14, scale)}">{text}</FONT></TD></TR>')  # fmt: skip
     if caption is not None:
         height = round((18 * caption.lines + 6) * scale)
         rows.append(f'<TR><TD{span} FIXEDSIZE="TRUE" WIDTH="{round(caption.width * scale)}" '

@@ -168,7 +168,9 @@ class Figure:
             options.legend == "side",
         )
         if options.size is not None:  # the layout that reads largest in the box
-            scene = fitted(scene, rotate=options.rankdir is None, side=options.legend == "full")
+            scene = fitted(
+                scene, rotate=options.rankdir is None, side=options.legend in ("full", "short")
+            )
         return Diagram(build_dot(scene), text, self.options.format)
 
 

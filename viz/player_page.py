@@ -22,8 +22,8 @@ from pathlib import Path
 from autograd import Value
 from autograd.files import atomic_write
 
-from .catalog import look
 from .dot import MAX_TOOLTIP
+from .drawing import look
 from .figure import Figure
 from .player_script import PAGE, SCRIPT
 from .render import Diagram, RendererNotFoundError, RenderError, in_parallel, render

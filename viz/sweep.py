@@ -79,8 +79,8 @@ class Sweep:
         return f"{lhs} = {signed_sum(t.contribution for t in step.terms)} = {number(step.value)}"
 
     def term_text(self, term: Term) -> str:
-        """ "1 · 2 → 2": what one edge adds to the node being computed."""
-        return f"{factor(term.carried)} · {factor(term.local)} → {number(term.contribution)}"
+        """ "1·2 → 2": what one edge adds to the node being computed."""
+        return f"{factor(term.carried)}·{factor(term.local)} → {number(term.contribution)}"
 
     def explain_step(self, step: Step) -> str:
         """The chain rule at one step, symbols then numbers:

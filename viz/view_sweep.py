@@ -57,7 +57,7 @@ def annotate(fig: Figure, mode: str, step: int | None = None) -> Annotations:
                 line(text := sw.value_text(sw.steps[i]), colour=theme, hidden=not done, room=text),
             ),  # fmt: skip
             fill=HIGHLIGHT_FILL if i == current else "",
-            badge=str(i + 1),
+            badge=str(i + 1).rjust(len(str(len(sw.steps)))),  # one width: the same layout
             badge_fill=theme if done else MUTED,
             border=theme if i == current else "",
         )

@@ -28,7 +28,8 @@ def annotate(fig: Figure, step: int | None = None) -> Annotations:
     current = graph.nodes[k - 1].id if k and step is not None else None
     nodes = {
         n.id: NodeStyle(rows=(line(data := f"data {number(n.data)}", hidden=n.id not in done,
-                                   room=data),), data_row=False, badge=str(i + 1),
+                                   room=data),), data_row=False,
+                        badge=str(i + 1).rjust(len(str(len(graph.nodes)))),
                         badge_fill=BLUE if n.id in done else MUTED,
                         fill=HIGHLIGHT_FILL if n.id == current else "",
                         border=BLUE if n.id == current else "")

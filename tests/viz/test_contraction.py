@@ -255,3 +255,21 @@ def test_counting_on_a_description_agrees_with_autograd_on_its_values(recipe):
             assert [p.product for p in mine.paths] == [p.product for p in engine.paths]
             assert mine.multiplications == engine.multiplications
             assert described.factorize(out, x, 500).shared == factorize(out, x, 500).shared
+
+
+def test_the_sweeps_and_the_graph_draw_the_contracted_figure_too():
+    x, _, z = three_by_three(symbols=True)
+    z.backward()
+    reverse = viz.draw_reverse(z, contract=True).source
+    assert "∂Z/∂X = 62 + 93 + 155 = 310" in reverse and "α·X+β·X" not in reverse
+    assert "∂Z/∂X = 70 + 110 + 130 = 310" in viz.draw_forward(z, x, contract=True).source
+    assert "α = 2" in viz.draw_graph(z, contract=True).source
+
+
+def test_contract_with_a_model_is_refused_naming_both():
+    import nn
+
+    model = nn.MLP(2, [1], seed=0)
+    out = model([1.0, 2.0])
+    with pytest.raises(ValueError, match="contract=True .* model="):
+        viz.draw_graph(out, model=model, contract=True)

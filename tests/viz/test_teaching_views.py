@@ -155,8 +155,8 @@ def test_reverse_mode_edges_point_back_and_are_dashed_forward_mode_edges_do_not(
 
 def test_each_edge_shows_what_it_contributes(classic):
     *_, b, c, d, e = classic
-    assert "1 · 2 → 2" in draw_forward(e, b).source  # tangent(c) · ∂e/∂c
-    assert "1 · 3 → 3" in draw_reverse(e).source  # adjoint(e) · ∂e/∂d
+    assert "1·2 → 2" in draw_forward(e, b).source  # tangent(c) · ∂e/∂c
+    assert "1·3 → 3" in draw_reverse(e).source  # adjoint(e) · ∂e/∂d
 
 
 def test_reverse_nodes_are_numbered_in_the_order_the_sweep_visits_them(classic):
