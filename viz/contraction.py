@@ -149,7 +149,7 @@ def _rewrite(
     sums: dict[str, tuple[list[_Term], float]],
     absorbed: set[str],
     into: dict[str, list[EdgeInfo]],
-    x: Value,
+    x: Value | None,
 ) -> GraphDescription:
     """The description with each sum's incoming edges replaced by its terms' weighted edges, the
     sums' formulas written in their terms, and what reads a renamed node's name rewritten."""

@@ -298,9 +298,9 @@ def notes_table(
     rows = []
     if title:  # wrapped as the legend's lines are (narrow beside the graph)
         heading = wrapped((Span(shorten(title, MAX_TITLE), bold=True),), width)
-        text = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_TITLE, theme=theme) for part in heading)
+        lines = '<BR ALIGN="LEFT"/>'.join(markup(part, MAX_TITLE, theme=theme) for part in heading)
         rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"{span}>'
-                    f'<FONT POINT-SIZE="{points(14, scale)}">{text}</FONT></TD></TR>')  # fmt: skip
+                    f'<FONT POINT-SIZE="{points(14, scale)}">{lines}</FONT></TD></TR>')  # fmt: skip
     if caption is not None:
         height = round((18 * caption.lines + 6) * scale)
         rows.append(f'<TR><TD{span} FIXEDSIZE="TRUE" WIDTH="{round(caption.width * scale)}" '
