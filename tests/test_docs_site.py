@@ -173,13 +173,13 @@ def test_the_notebooks_show_their_outputs_pictures_and_formulas(open_page):
 def test_an_embedded_player_steps(open_page):
     page, _ = open_page("player.html")
     player = page.frame_locator("iframe.player").first
-    assert player.locator("#counter").text_content() == "step 1 of 16"
+    assert player.locator("#position").text_content() == "step 0 of 5 · 1 of 16"
     player.locator("#next").click()
     player.locator("#next").click()
-    assert player.locator("#counter").text_content() == "step 3 of 16"
+    assert player.locator("#position").text_content() == "step 2 of 5 · 3 of 16"
     assert player.locator("#caption").text_content() == "b = 1: an input"  # the forward pass
     player.locator("#prev").click()
-    assert player.locator("#counter").text_content() == "step 2 of 16"
+    assert player.locator("#position").text_content() == "step 1 of 5 · 2 of 16"
 
 
 def test_the_gallery_shows_every_picture_of_docs_images(open_page):
