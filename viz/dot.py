@@ -47,6 +47,8 @@ MAX_NAME = 60  # characters of a name in a node's header (the full name is the n
 MAX_LEGEND = 480  # characters of a legend row's run: the library's sentences stay whole
 MAX_TOOLTIP = 2000  # characters: Graphviz refuses a string of more than 16384 bytes
 OVAL = {"shape": "ellipse", "margin": "0.04,0.02", "height": "0.3"}
+TAIL = ' PORT="tail"'  # the last cell of a table's header row: edges leave the box there
+HEADER_SIDES = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
 SIDE_WIDTH = 44  # characters of a line of a legend beside the graph
 
 
@@ -121,12 +123,20 @@ def build_dot(scene: Scene) -> str:
             for first, second in zip(group, group[1:], strict=False):
                 row.edge(first, second, style="invis")
     plain = EdgeStyle()
+    styles = {n.id: scene.nodes.get(n.id, NodeStyle()) for n in graph.nodes}
+    tails = {i: "tail" if len(s.table) > 1 and len(s.table[0]) > 1 else "head"
+             for i, s in styles.items() if not s.oval}  # fmt: skip
     for i, edge in enumerate(graph.edges):
         style = scene.edges[i] if scene.edges else plain
         attrs = edge_attributes(style, theme, (10 if scene.compact else 11) * scale)
         if style.beside:  # from the side facing the next node of the rank to that node
             ports = ("s", "n") if scene.rankdir in ("LR", "RL") else ("e", "w")
             attrs.update(tailport=ports[0], headport=ports[1])
+        if style.to_header:  # box to box: from and to the header, not the nearest row
+            out, into = HEADER_SIDES[scene.rankdir]
+            if edge.parent in tails:  # the header row's end (a table's last column)
+                attrs["tailport"] = f"{tails[edge.parent]}:{out}"
+            attrs["headport"] = f"head:{into}"
         dot.edge(edge.parent, edge.child, **attrs)
     if scene.columns > 0 and scene.clusters:
         add_grid(dot, scene.clusters, graph, scene.columns, scene.rankdir)
@@ -223,11 +233,16 @@ def node_table(node: NodeInfo, style: NodeStyle, padding: int = 4, theme: Theme 
         head.append(Span(f" = {shorten(node.op, MAX_NAME)}" if node.op else " (leaf)", ink))
     columns = 2 if style.badge else max(map(len, style.table), default=1)
     span = f' COLSPAN="{columns}"' if columns > 1 else ""
-    cells = f'<TD{cell} BGCOLOR="{fill}"{"" if style.badge else span}>{text(tuple(head))}</TD>'
+    cells = (f'<TD{cell} PORT="head" BGCOLOR="{fill}"{"" if style.badge else span}>'
+             f"{text(tuple(head))}</TD>")  # fmt: skip
     if style.table:  # the header's row carries the names of the table's columns
-        cells = f'<TD{cell} BGCOLOR="{fill}" ALIGN="LEFT">{text(tuple(head))}</TD>' + "".join(
-            f'<TD{cell} BGCOLOR="{fill}" ALIGN="RIGHT">{text(head_cell)}</TD>'
-            for head_cell in style.table[0][1:]
+        cells = (
+            f'<TD{cell} PORT="head" BGCOLOR="{fill}" ALIGN="LEFT">{text(tuple(head))}</TD>'
+            + "".join(
+                f"<TD{cell}{TAIL if k == len(style.table[0]) - 1 else ''} "
+                f'BGCOLOR="{fill}" ALIGN="RIGHT">{text(head_cell)}</TD>'
+                for k, head_cell in enumerate(style.table[0][1:], start=1)
+            )
         )
     data = line("data " + number(node.data), colour=ink, hidden=style.data_hidden)
     body = (data, *style.rows) if style.data_row else style.rows

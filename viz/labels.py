@@ -120,7 +120,12 @@ def bracket(graph: GraphDescription, paths: Iterable[Path]) -> tuple[list[str], 
 
 
 def shorten_terms(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A sum "2·7 + 3·7 + 5·7 + ..." of at most ``limit`` characters, cut at the end of a term
+    ("2·7 + 3·7 + …"), never inside one (where "3…" would read as a term worth 3)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(" + ", 0, limit - 4), text.rfind(" - ", 0, limit - 4))
+    return text[:cut] + " + …" if cut > 0 else text[: limit - 1] + "…"
 
 
 def product_of_brackets(brackets: list[list[str]]) -> str:

@@ -122,7 +122,7 @@ def collapsed(
             text = [line(f"{view.shown(w, first)} = {number(w.data)}")]
             if show_grad:
                 text.append(line(f"Σ grad {number(w.grad)}" if batch else f"grad {number(w.grad)}"))
-            edge_styles.append(EdgeStyle(tuple(text), (colour,)))
+            edge_styles.append(EdgeStyle(tuple(text), (colour,), to_header=True))
     joined: set[tuple[str, str]] = set()
     for i, edge in enumerate(graph.edges):
         child, parent = graph.node(edge.child).value, graph.node(edge.parent).value
@@ -135,7 +135,7 @@ def collapsed(
                               custom=edge.custom))  # fmt: skip
         into_loss = bool(loss) and new_id[child] == new_id[loss[-1].value]
         label = () if batch else (line(local_text(graph, i, longest=LONGEST)),)
-        edge_styles.append(EdgeStyle(label, beside=into_loss and not batch))
+        edge_styles.append(EdgeStyle(label, beside=into_loss and not batch, to_header=batch))
     # Each layer's neurons in their order, the inputs too, and the loss beside the model's
     # outputs rather than after them: the picture stays compact.
     layers: dict[str, list[str]] = defaultdict(list)

@@ -17,6 +17,7 @@ import difflib
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 from autograd import Value
@@ -31,6 +32,7 @@ from .scene import MAX_TITLE
 from .stage import MAX_PATH_STEPS, Step, steps
 from .text import shorten, visible
 
+_FONT_SIZE = re.compile(r'font-size="([\d.]+)"')  # in the SVG's own units
 DEFAULT_MAX_NODES = 60  # every step is a picture of the whole graph
 
 
@@ -60,8 +62,9 @@ class Player:
         chapters = [s.chapter for s in self.staged]
         positions = [f"{s.position} · {i} of {total}" for i, s in enumerate(self.staged, 1)]
         texts = [visible(s.caption) for s in self.staged]
+        sizes = [float(size) for svg in svgs for size in _FONT_SIZE.findall(svg)]
         data = {"chapters": chapters, "positions": positions, "texts": texts, "first": svgs[0],
-                "changes": changes}  # fmt: skip
+                "changes": changes, "smallest": min(sizes, default=0.0)}  # fmt: skip
         title = visible(self.title)
         return PAGE.format(
             title=html.escape(shorten(title, MAX_TITLE)),

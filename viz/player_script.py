@@ -36,11 +36,9 @@ SCRIPT = """
     const natural = svg.width.baseVal.value;  // px
     const box = svg.viewBox.baseVal;
     const perUnit = box && box.width ? natural / box.width : 1;
-    let smallest = Infinity;
-    svg.querySelectorAll("text").forEach((t) => {
-      const size = parseFloat(t.getAttribute("font-size"));
-      if (size > 0) smallest = Math.min(smallest, size * perUnit);
-    });
+    // The smallest text of every step (not only this one's), so the scale is the same at
+    // every step and nothing moves.
+    const smallest = data.smallest > 0 ? data.smallest * perUnit : Infinity;
     const least = smallest === Infinity ? 0 : 12.2 / smallest;  // 12 px, rounding aside
     const scale = Math.min(1, Math.max(least, stage.clientWidth / natural));
     svg.style.maxWidth = "none";
@@ -84,6 +82,7 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
+html {{ overflow-y: scroll; }}  /* the scroll bar's room always kept: the width never changes */
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
 #controls {{ display: flex; gap: 0.5em; align-items: center; margin: 0.5em 0;
   flex-wrap: wrap; }}

@@ -97,6 +97,7 @@ class EdgeStyle:
     pattern: str = ""  # a line pattern ("dashed", "dotted"): a path's, with its ``marker``
     marker: str = ""  # an arrowhead other than the default (a path's marker)
     beside: bool = False  # an edge within a rank: its label placed beside it once laid out
+    to_header: bool = False  # from box to box at their headers (a network's neurons), not rows
 
 
 @dataclass(frozen=True)

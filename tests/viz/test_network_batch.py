@@ -169,3 +169,15 @@ def test_a_large_batch_shows_its_first_8_samples_and_says_how_many_more_the_sums
     boxes = tables(viz.draw_graph(loss, model=model, collapse="neuron").source)
     neuron = next(rows for rows in boxes.values() if "z grad" in rows[0])
     assert [r[0] for r in neuron[1:11]] == [f"#{k}" for k in range(1, 9)] + ["… 3 more", "b"]
+
+
+def test_the_edges_join_the_boxes_at_their_headers_not_at_a_samples_row(lecture):
+    """An edge that ended at the row nearest to it would read as "this weight feeds sample 4":
+    every edge between two boxes leaves at a header row's end and arrives at a header."""
+    model, loss = lecture
+    source = viz.draw_graph(loss, model=model, collapse="neuron").source
+    edges = [e for e in re.findall(r"^\s*(\S+) -> (\S+) \[(.*)\]$", source, re.M)
+             if "invis" not in e[2]]  # fmt: skip
+    assert len(edges) >= 30  # 12 + 16 + 4 weights, and the output to the loss
+    for _, _, attrs in edges:
+        assert 'headport="head:w"' in attrs and re.search(r'tailport="(head|tail):e"', attrs)

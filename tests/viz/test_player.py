@@ -163,6 +163,7 @@ MEASURE = """() => {
     const box = (g) => { const b = g.getBBox(); return [b.x, b.y, b.width, b.height].join(","); };
     return {
         nodes: Array.from(svg.querySelectorAll("g.node")).map(box),
+        width: svg.getBoundingClientRect().width,  // px on the page: the picture's scale
         edgeTexts: Array.from(svg.querySelectorAll("g.edge text")).map((t) => t.textContent),
         caption: caption.textContent,
         lines: tops.size,
@@ -216,6 +217,7 @@ def test_every_step_reads_as_a_lesson_on_one_stage(browser, lesson_pages, name):
         assert shown["caption"] == step.caption and step.caption.strip()  # none empty
         assert shown["lines"] == step.caption.count("\n") + 1  # its line breaks, no more
         assert shown["nodes"] == seen[0]["nodes"]  # no node moves or resizes, in any chapter
+        assert shown["width"] == seen[0]["width"]  # nor is the picture scaled otherwise
         assert shown["smallest"] >= 12, shown["smallest"]  # px, at a 1280 px wide page
     # Before the forward pass no edge shows a number.
     assert not [t for t in seen[0]["edgeTexts"] if re.search(r"\d", t)]
@@ -237,3 +239,16 @@ def test_in_an_output_area_of_jupyterlab_the_text_stays_readable(browser, lesson
     page.save(path)
     for shown in every_step(browser, path, 1000)[::5]:
         assert shown["smallest"] >= 12
+
+
+def test_a_graph_wider_than_the_page_keeps_one_scale_at_every_step(browser, tmp_path):
+    """The 3×3 graph is wider than a 1280 px page: it scrolls sideways at the scale that keeps
+    its smallest text at 12 px, the same scale at every step (a step that shows a smaller text
+    than the first must not rescale the picture)."""
+    x, _, z = examples.three_by_three(symbols=True)
+    path = tmp_path / "three_by_three.html"
+    player(z, x).save(path)
+    seen = every_step(browser, path, 1280)
+    assert all(shown["nodes"] == seen[0]["nodes"] for shown in seen)
+    assert all(shown["width"] == seen[0]["width"] for shown in seen)  # px: one scale
+    assert min(shown["smallest"] for shown in seen) >= 12
