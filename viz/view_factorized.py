@@ -78,8 +78,11 @@ def annotate(fig: Figure, max_paths: int = 10_000) -> Annotations:
         segment = segment_of.get(i)
         colour = MUTED if segment is None else SEGMENT_COLOURS[segment % len(SEGMENT_COLOURS)]
         pattern = "" if segment is None else SEGMENT_PATTERNS[segment % len(SEGMENT_PATTERNS)]
-        edges.append(EdgeStyle((line(local_text(graph, i, symbolic=True)),), (colour,),
-                               width=1.2 if segment is None else 2.4, pattern=pattern))  # fmt: skip
+        lines: tuple[Line, ...] = (line(local_text(graph, i, symbolic=True)),)
+        if graph.edges[i].weighted:  # contract=True: a blank line keeps a parallel edge off it
+            lines += (line(" "),)
+        edges.append(EdgeStyle(lines, (colour,), width=1.2 if segment is None else 2.4,
+                               pattern=pattern))  # fmt: skip
     title = f"∂{sw.out_name}/∂{sw.wrt_name}: the sum over paths, factorized"
     legend = legend_rows(fig, fact, brackets, sw.out_name, sw.wrt_name, sw.multiplications)
     count = fig.count_paths()
