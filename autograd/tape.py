@@ -3,8 +3,11 @@ with the guards (decisions taken on traced numbers) and the nodes whose gradient
 
 from __future__ import annotations
 
+import operator
+from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,6 +15,9 @@ from . import ops
 from .chain import topological_order
 from .custom import is_custom, refusal
 from .recorder import Guard
+
+if TYPE_CHECKING:  # the Value's module imports the engine's: read at run time where needed
+    from .value import Value
 
 
 @dataclass
@@ -202,3 +208,13 @@ def batch_arrays(batch: tuple, shapes: tuple) -> tuple[list[np.ndarray], int]:
         n = len(array)
         arrays.append(array)
     return arrays, 1 if n is None else n
+
+
+_GRAD = operator.attrgetter("grad")
+
+
+def add_grads(params: list[Value], totals: np.ndarray) -> None:
+    """``p.grad += total`` for each parameter, in C loops (``map``) rather than a Python loop:
+    on MLP(64, [32, 10])'s 2,410 parameters the loop took longer than the replay itself."""
+    grads = np.fromiter(map(_GRAD, params), float, len(params)) + totals
+    deque(map(setattr, params, repeat("grad"), grads.tolist()), maxlen=0)

@@ -14,9 +14,10 @@ from collections import defaultdict
 
 from autograd import Value
 
-from .description import ConstantInfo, EdgeInfo, GraphDescription, NodeInfo, number
+from .description import EdgeInfo, GraphDescription, NodeInfo, number
 from .network import ModelView, NeuronCall
-from .scene import MUTED, Cluster, EdgeStyle, NodeStyle, line
+from .network_neurons import CollapsedScene
+from .scene import MUTED, EdgeStyle, NodeStyle, line
 
 MAX_ROWS = 6  # neurons shown per layer
 MAX_COLUMNS = 6  # inputs shown per neuron
@@ -24,13 +25,6 @@ LEGEND = (
     ((), line("a layer: its weights (a row per neuron, a column per input) and biases; "
               "… marks what is left out")),
 )  # fmt: skip
-CollapsedScene = tuple[
-    dict[str, NodeStyle],
-    list[EdgeStyle],
-    tuple[ConstantInfo, ...],
-    list[list[str]],
-    tuple[Cluster, ...],
-]
 
 
 def collapsed(
