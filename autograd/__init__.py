@@ -39,6 +39,7 @@ from .paths import (
     path_sum,
     reverse_mode,
 )
+from .recorder import no_data_reads
 from .switches import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .trace import Traced, TraceFallbackWarning, TraceMismatchError, trace
 from .value import Value
@@ -64,6 +65,7 @@ __all__ = [
     "grad",
     "hessian",
     "is_grad_enabled",
+    "no_data_reads",
     "no_grad",
     "path_sum",
     "reverse_mode",

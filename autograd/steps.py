@@ -49,6 +49,34 @@ def add(adj: np.ndarray, rows: Any, terms: Any, unique: bool) -> None:
         np.add.at(adj, rows, np.broadcast_to(terms, shape))
 
 
+def view(array: np.ndarray, rows: Any) -> np.ndarray | None:
+    """``array[rows]`` as a view, when ``rows`` is a row or a slice (bound once by ``bind``);
+    None for an index array, whose gather is a copy and must be taken at each call."""
+    if rows.__class__ is int or rows.__class__ is slice:
+        return array[rows]
+    return None
+
+
+def unbound(step: Any, v: np.ndarray, adj: np.ndarray | None, pv: np.ndarray,
+            wg: np.ndarray) -> tuple:  # fmt: skip
+    """A step's (forward, backward) on fixed arrays, by its general methods."""
+
+    def forward() -> None:
+        step.forward(v, pv)
+
+    def backward(careful: bool) -> None:
+        step.backward(v, adj, pv, wg, careful)
+
+    return forward, backward
+
+
+def _positions_or_slice(positions: np.ndarray) -> slice | None:
+    """Positions that follow each other as a slice (a view of the parameters' vector)."""
+    if len(positions) and (np.diff(positions) == 1).all():
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return None
+
+
 class OpStep:
     """``slot = op(v[a], v[b])`` (or ``op(v[a], c)``, ``op(v[a])``): one operation of the
     tape, or many independent ones of the same operation at once (``slot``, ``a``, ``b`` then
@@ -84,6 +112,46 @@ class OpStep:
         da, db = self.op.rule(am, v[self.a], v[self.b], v[self.slot], None)
         add(adj, self.a, times(da, g, careful), self.unique_a)
         add(adj, self.b, times(db, g, careful), self.unique_b)
+
+    def bind(self, v: np.ndarray, adj: np.ndarray | None, pv: np.ndarray,
+             wg: np.ndarray) -> tuple:  # fmt: skip
+        """(forward(), backward(careful)) on these arrays, their rows taken as views once (the
+        replay keeps its arrays between calls): no indexing left at each call."""
+        out, a = view(v, self.slot), view(v, self.a)
+        b = None if self.b is None else view(v, self.b)
+        if out is None or a is None or (self.b is not None and b is None):
+            return unbound(self, v, adj, pv, wg)
+        batched, rule, c = self.op.batched, self.op.rule, self.c
+        if b is not None:
+
+            def forward() -> None:
+                out[...] = batched(a, b)
+        elif c is not None:
+
+            def forward() -> None:
+                out[...] = batched(a, c)
+        else:
+
+            def forward() -> None:
+                out[...] = batched(a)
+
+        if adj is None or self.stop:
+            return forward, None
+        g, adj_a = adj[self.slot], adj[self.a]
+        adj_b = None if self.b is None else adj[self.b]
+
+        def backward(careful: bool) -> None:
+            if careful:
+                return self.backward(v, adj, pv, wg, True)
+            if adj_b is None:
+                adj_a[...] += times(rule(am, a, None, out, c), g, False)
+                return None
+            da, db = rule(am, a, b, out, None)
+            adj_a[...] += times(da, g, False)
+            adj_b[...] += times(db, g, False)
+            return None
+
+        return forward, backward
 
     def reads(self) -> list[int]:
         rows = [self.a] if self.b is None else [self.a, self.b]
@@ -142,6 +210,32 @@ class SumStep:
                     wg[rows] += terms
                 else:
                     np.add.at(wg, rows, np.broadcast_to(terms, rows.shape))
+
+    def bind(self, v: np.ndarray, adj: np.ndarray | None, pv: np.ndarray,
+             wg: np.ndarray) -> tuple:  # fmt: skip
+        """(forward(), backward(careful)): a sum of parameter products alone (an L2 penalty's
+        Σ w·w) with its parameters read as views when their positions follow each other."""
+        out = view(v, self.slot)
+        if self.params is None or self.plains or self.products or out is None:
+            return unbound(self, v, adj, pv, wg)
+        left, right = (_positions_or_slice(x) for x in self.params)
+        if left is None or right is None:
+            return unbound(self, v, adj, pv, wg)
+        p_left, p_right, w_left, w_right = pv[left], pv[right], wg[left], wg[right]
+
+        def forward() -> None:
+            out[...] = (p_left * p_right).sum()
+
+        if adj is None:
+            return forward, None
+        g = adj[self.slot]
+
+        def backward(careful: bool) -> None:
+            total = g.sum()
+            w_left[...] += times(p_right, total, careful)
+            w_right[...] += times(p_left, total, careful)
+
+        return forward, backward
 
     def reads(self) -> list[int]:
         return np.concatenate([self.plain, self.left, self.right]).tolist()
@@ -219,6 +313,43 @@ class LayerStep:
             wg[self.positions] += terms
         else:  # a view of wg (contiguous: the replay makes it with np.zeros), added in place
             self._weights(wg)[...] += terms
+
+    def bind(self, v: np.ndarray, adj: np.ndarray | None, pv: np.ndarray,
+             wg: np.ndarray) -> tuple:  # fmt: skip
+        """(forward(), backward(careful)) on these arrays: W, b, the inputs and the outputs
+        (and their adjoints) as views taken once, when the layer's rows and weights allow."""
+        x, z = view(v, self.right), view(v, self.slots)
+        plain = None if self.bias is not None else view(v, self.plain)
+        if x is None or z is None or self._w is None or (self.bias is None and plain is None):
+            return unbound(self, v, adj, pv, wg)
+        if self.bias is not None and self._b is None:
+            return unbound(self, v, adj, pv, wg)
+        w = self._weights(pv)
+        b = plain if plain is not None else pv[self._b][:, None]
+
+        def forward() -> None:
+            np.matmul(w, x, out=z)
+            np.add(z, b, out=z)
+
+        if adj is None:
+            return forward, None
+        g, w_grad, grad_right = adj[self.slots], self._weights(wg), self.grad_right
+        adj_x = adj[self.right]
+        b_grad = adj[self.plain] if plain is not None else wg[self._b]
+
+        def backward(careful: bool) -> None:
+            if careful:
+                return self.backward(v, adj, pv, wg, True)
+            if grad_right:
+                adj_x[...] += w.T @ g
+            if plain is not None:
+                b_grad[...] += g
+            else:
+                b_grad[...] += g.sum(axis=1)
+            w_grad[...] += (x @ g.T).T  # w's derivative: its x
+            return None
+
+        return forward, backward
 
     def reads(self) -> list[int]:
         if self.plain is None:

@@ -82,7 +82,9 @@ class Traced:
         whole = len(positions) == len(params) and (positions == np.arange(len(params))).all()
         self._positions: Any = slice(None) if whole else positions  # a slice does not copy
         self._program: list | None = None
-        self._kept = (np.empty((0, 0)), np.empty((0, 0)))  # values, adjoints: kept between calls
+        self._pv = np.empty(len(self.params))  # the parameters' values, read by the steps
+        self._wg = np.zeros(len(self.params))  # their gradients, summed over a chunk
+        self._plans: dict[int, tuple] = {}  # per chunk width: its arrays and steps bound to them
         self._warned: set[int] = set()
         self._pending: Any = None  # the first guard that differed, not yet warned about
 
@@ -130,29 +132,30 @@ class Traced:
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
                 grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
         arrays, n = batch_arrays(batch, self.shapes)
-        program = self.program()
+        self.program()
         outputs = np.empty((n, len(self.tape.outputs)))
-        totals = np.zeros(len(self.params))
+        totals: Any = 0.0
         bad: list[np.ndarray] = []
         step = max(1, BUFFER_BYTES // (16 * self._width))  # self.chunk()
         for start in range(0, n, step):
             stop = min(n, start + step)
-            v, adj = self._buffers(stop - start, backward)
-            pv = self._fill(v, [a[start:stop] for a in arrays] if n > step else arrays, values)
+            v, adj, forward, backward_steps = self._plan(stop - start, backward)
+            self._fill(v, [a[start:stop] for a in arrays] if n > step else arrays, values)
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
-                for s in program:
-                    s.forward(v, pv)
+                for f in forward:
+                    f()
                 good = self._guards(v) if self.tape.guards else None
                 outputs[start:stop] = v[self._out_sel].T
                 samples: Any = slice(start, stop)
-                if good is not None:
+                if good is not None:  # the samples that took the example's decisions
                     bad.append(start + np.flatnonzero(~good))
                     samples = start + np.flatnonzero(good)
-                    v = v[:, good]
+                    v, backward_steps = v[:, good], None  # copies: the steps' general methods
                     adj = np.empty_like(v)
                 if backward and v.shape[1]:
                     seeds = None if seed is None else self._seeds(seed, samples, outputs)
-                    totals += self._backward(v, adj, pv, program, seeds)
+                    wg = self._backward(v, adj, backward_steps, seeds)
+                    totals = wg.copy() if totals.__class__ is float else totals + wg
         if bad and values is not None:  # the engine reads .data
             deque(map(setattr, self._given, repeat("data"), values.tolist()), maxlen=0)
         engine = self._fallback(arrays, bad, outputs, backward, seed)
@@ -172,11 +175,13 @@ class Traced:
         rows = np.arange(samples.start, samples.stop) if samples.__class__ is slice else samples
         return np.asarray(seed(rows, outputs[samples]), dtype=float).reshape(len(rows), -1).T
 
-    def _backward(self, v: np.ndarray, adj: np.ndarray, pv: np.ndarray, program: list,
-                  seeds: np.ndarray | None) -> Any:  # fmt: skip
+    def _backward(self, v: np.ndarray, adj: np.ndarray, bound: list | None,
+                  seeds: np.ndarray | None) -> np.ndarray:  # fmt: skip
         """The parameters' gradients of the first output (or the outputs times ``seeds``),
         summed over the columns of ``v``; again with the zero-derivative convention when they
-        come out non-finite."""
+        come out non-finite. ``bound``: the steps' backward bound to ``v`` and ``adj`` (else
+        their general methods run)."""
+        pv, wg = self._pv, self._wg
         for careful in (False, True):
             adj[...] = 0.0
             if seeds is None:
@@ -185,25 +190,39 @@ class Traced:
                 adj[self._out_sel] = seeds
             else:
                 np.add.at(adj, self._out_rows, seeds)
-            wg = np.zeros(len(self.params))
-            for s in self._backward_steps:
-                s.backward(v, adj, pv, wg, careful)
+            wg[...] = 0.0
+            if bound is not None:
+                for b in bound:
+                    b(careful)
+            else:
+                for s in self._backward_steps:
+                    s.backward(v, adj, pv, wg, careful)
             if len(self._param_rows):
                 wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
             if np.isfinite(wg).all():
                 break
         return wg
 
-    def _buffers(self, m: int, backward: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Views of the kept value (and adjoint) arrays for ``m`` samples: allocated once, for
-        the largest chunk seen (re-allocating them every call cost 2.1x on a digits epoch)."""
-        values, adjoints = self._kept
-        if values.shape[1] < m:
-            values = np.empty((self._width, m))
-        if backward and adjoints.shape[1] < m:
-            adjoints = np.empty((self._width, m))
-        self._kept = (values, adjoints)
-        return values[:, :m], adjoints[:, :m]
+    def _plan(self, m: int, backward: bool) -> tuple:
+        """The value (and adjoint) arrays for ``m`` samples and the steps bound to them:
+        (v, adj, forward steps, backward steps), kept between calls (re-allocating the arrays
+        every call cost 2.1x on a digits epoch) while all kept fit in ``BUFFER_BYTES``."""
+        plan = self._plans.get(m)
+        if plan is not None and (plan[1] is not None or not backward):
+            return plan
+        size = (16 if backward else 8) * self._width * m
+        while self._plans and size + sum(p[0].nbytes * 2 for p in self._plans.values()) > (
+            BUFFER_BYTES
+        ):
+            del self._plans[next(iter(self._plans))]  # the oldest first
+        v = np.empty((self._width, m))
+        adj = np.empty_like(v) if backward else None
+        bound = [s.bind(v, adj, self._pv, self._wg) for s in self._program or ()]
+        forward = [f for f, _ in bound]
+        by_step = {id(s): b for s, (_, b) in zip(self._program or (), bound, strict=True)}
+        steps = [by_step[id(s)] for s in self._backward_steps if by_step[id(s)] is not None]
+        self._plans[m] = plan = (v, adj, forward, steps if backward else None)
+        return plan
 
     def _fill(self, v: np.ndarray, arrays: list[np.ndarray], values: Any) -> np.ndarray:
         """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
@@ -213,10 +232,11 @@ class Traced:
                     v[rows] = array
             elif rows.__class__ is slice or len(rows):
                 v[rows] = array[:, used].T
+        pv = self._pv
         if values is not None:
-            pv = values[self._positions]
+            pv[...] = values[self._positions]
         else:
-            pv = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
+            pv[...] = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
         if len(self._param_rows):
             v[self._param_rows] = pv[self._param_has_row][:, None]
         for row, c in self._const_rows:

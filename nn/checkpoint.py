@@ -31,7 +31,8 @@ from typing import Any
 from autograd.files import atomic_write
 
 from .activations import ACTIVATIONS
-from .module import MLP, Layer, Module, Neuron, _listing, _quoted
+from .checks import listing, quoted
+from .module import MLP, Layer, Module, Neuron
 
 FILE_FORMAT = "pathgrad-module"
 FILE_VERSION = 1
@@ -106,14 +107,14 @@ def read(path: Path, allow_nonfinite: bool, fits: Module | None = None) -> tuple
     except json.JSONDecodeError as err:
         raise bad(f"not JSON ({err})") from None
     except _DuplicateKeyError as err:
-        raise bad(f"the key {_quoted(str(err))} appears twice in one object") from None
+        raise bad(f"the key {quoted(str(err))} appears twice in one object") from None
     except RecursionError:
         raise bad("its JSON is nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         raise bad(f"no {FILE_FORMAT!r} format tag")
     if document.get("version") != FILE_VERSION:
         raise bad(
-            f"version {_quoted(repr(document.get('version')))}; this pathgrad reads version "
+            f"version {quoted(repr(document.get('version')))}; this pathgrad reads version "
             f"{FILE_VERSION}"
         )
     found = document.get("architecture")
@@ -123,8 +124,8 @@ def read(path: Path, allow_nonfinite: bool, fits: Module | None = None) -> tuple
         fits.architecture() if isinstance(found, dict) else fits.describe()
     ):
         raise ValueError(
-            f"{path} holds a {_quoted(_described(found))}, which does not fit this "
-            f"{_quoted(fits.describe())}"
+            f"{path} holds a {quoted(_described(found))}, which does not fit this "
+            f"{quoted(fits.describe())}"
         )
     state = document.get("state")
     if not isinstance(state, dict):
@@ -132,7 +133,7 @@ def read(path: Path, allow_nonfinite: bool, fits: Module | None = None) -> tuple
     infinite = [k for k, v in state.items() if isinstance(v, float) and not math.isfinite(v)]
     if infinite and not allow_nonfinite:
         raise bad(
-            f"non-finite values for {_listing(infinite)}; pass allow_nonfinite=True to load them"
+            f"non-finite values for {listing(infinite)}; pass allow_nonfinite=True to load them"
         )
     return found, state
 
@@ -152,11 +153,11 @@ def _rebuild(found: Architecture | str, path: object, numbers: int) -> Module:
     if not sizes or not all(type(n) is int and n >= 1 for n in sizes):
         raise _cannot_rebuild(found, path)
     if any(n >= 10**18 for n in sizes):
-        raise ValueError(f"{path} holds a {_quoted(_described(found))}, whose sizes are too large")
+        raise ValueError(f"{path} holds a {quoted(_described(found))}, whose sizes are too large")
     expected = _parameter_count(kind, sizes)
     if expected != numbers:
         raise ValueError(
-            f"{path} holds a {_quoted(_described(found))}, which has {expected} parameters, and "
+            f"{path} holds a {quoted(_described(found))}, which has {expected} parameters, and "
             f"{numbers} numbers: the file is damaged or was edited"
         )
     if kind == "Neuron":
@@ -168,7 +169,7 @@ def _rebuild(found: Architecture | str, path: object, numbers: int) -> Module:
 
 def _cannot_rebuild(found: Architecture | str, path: object) -> ValueError:
     return ValueError(
-        f"{path} holds a {_quoted(_described(found))}, which nn.load cannot rebuild (it rebuilds "
+        f"{path} holds a {quoted(_described(found))}, which nn.load cannot rebuild (it rebuilds "
         f"Neuron, Layer and MLP with nn's activations): make the module and call its load(path)"
     )
 
