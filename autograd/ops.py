@@ -208,7 +208,7 @@ RELU = Op(
     "relu",
     lambda x: 0.0 if x <= 0 else x,  # nan stays nan
     lambda m, a, b, out, c: m.select(m.data(a) > 0, 1.0, 0.0),
-    batched=lambda x: np.where(x <= 0, 0.0, x),
+    batched=lambda x: np.maximum(x, 0.0),  # nan stays nan; -0.0 gives 0.0, as above
 )
 LEAKY_RELU = Op(
     "leaky_relu",

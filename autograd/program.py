@@ -83,7 +83,7 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
 
 def rows_or_slice(rows: np.ndarray) -> Any:
     """Rows that follow each other as a slice (a view of the array), else the index array."""
-    if rows.ndim == 1 and len(rows) > 1 and (np.diff(rows) == 1).all():
+    if rows.ndim == 1 and len(rows) and (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
     return rows
 
@@ -115,24 +115,28 @@ def _fused(tape: Tape) -> list:
         once[list(tape.stops)] = False
     once_list = once.tolist()
 
-    def inner(slot: int, op: ops.Op) -> bool:
-        """Whether ``slot`` is an ``op`` node read only by one + (then part of its sum)."""
-        return once_list[slot] and ops_of[slot - first] is op
+    # A term read only by one + (then part of its sum): "+" or "*" by its operation, else "".
+    kind = {ops.ADD: "+", ops.MUL: "*"}
+    inner = [""] * first + [kind.get(op, "") for op in ops_of]
+    for slot in np.flatnonzero(~once).tolist():
+        inner[slot] = ""
 
     position = {s: i for i, (s, _) in enumerate(tape.params)}
     absorbed: set[int] = set()
     steps: list = []  # a step, or the index k of an ordinary operation (made at the end)
+    ADD, stops = ops.ADD, tape.stops
     for k in range(n):
         slot = first + k
-        if ops_of[k] is ops.ADD and not once_list[slot] and slot not in tape.stops:
+        if ops_of[k] is ADD and not once_list[slot] and slot not in stops:
             plain, left, right, taken = [], [], [], []
             stack = [a_of[k], b_of[k]]
             while stack:
                 term = stack.pop()
-                if inner(term, ops.ADD):
+                what = inner[term]
+                if what == "+":
                     taken.append(term)
                     stack.extend((a_of[term - first], b_of[term - first]))
-                elif inner(term, ops.MUL):
+                elif what == "*":
                     taken.append(term)
                     left.append(a_of[term - first])
                     right.append(b_of[term - first])
@@ -171,7 +175,10 @@ def _sum(slot: int, plain: list, left: list, right: list, position: dict) -> Any
             return LayerStep(slots, None, positions, inputs, bias)
         return LayerStep(slots, rows[0], positions, inputs)
     if left and all(w in position for w in left + right):  # Σ w·w over parameters
-        pairs = tuple(np.array([position[w] for w in x], dtype=np.intp) for x in (left, right))
+        order = sorted(range(len(left)), key=lambda k: position[left[k]])  # a slice, most often
+        pairs = tuple(
+            np.array([position[x[k]] for k in order], dtype=np.intp) for x in (left, right)
+        )
         empty = np.empty(0, dtype=np.intp)
         return SumStep(slot, rows[0], empty, empty, (pairs[0], pairs[1]))
     return SumStep(slot, rows[0], rows[1], rows[2])

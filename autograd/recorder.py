@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _AUTOGRAD = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -119,22 +119,46 @@ class _Tape:
 TAPE = _Tape()
 
 
-@contextlib.contextmanager
-def no_data_reads() -> Iterator[None]:
-    """A promise for the block: its code reads no traced number's ``.data`` (comparisons,
-    ``max``/``min``, ``float()``, ``.item()`` and ``detach()`` are still heard). While a
-    trace records, the nodes made in the block (outside ``no_grad`` and ``detect_anomaly``)
-    skip what hears ``.data`` reads, at about a quarter of the cost: nn's own layers run in
-    one. A ``.data`` read in the block is not heard: the replay would use the example's
-    number for every sample. Outside a trace it does nothing."""
-    if not TAPE.mine():
-        yield
-        return
-    TAPE.unread += 1
-    try:
-        yield
-    finally:
-        TAPE.unread -= 1
+def no_data_reads(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn``, called under a promise: it reads no traced number's ``.data`` (its comparisons,
+    ``max``/``min``, ``float()``, ``.item()`` and ``detach()`` are still heard). While a trace
+    records, the nodes ``fn`` makes (outside ``no_grad`` and ``detect_anomaly``) skip what
+    hears ``.data`` reads, at about half the cost; the Values it returns (one, or a list or
+    tuple) are heard again afterwards. nn's own layers and penalties are called this way.
+    Broken, the promise costs correctness: a ``.data`` read inside ``fn``, or on a node it
+    keeps elsewhere, is not heard, and the replay would use the example's number for every
+    sample. Outside a trace the call is ``fn``'s own."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not TAPE.mine():
+            return fn(*args, **kwargs)
+        from .switches import _ANOMALY, _GRAD_ENABLED, STATE
+        from .value import Value
+
+        # Outermost, with history recorded and no anomaly check in this context: the trace's
+        # own enable_grad is taken out of the count of open switches, so that when no other
+        # is open anywhere nodes take the engine's own fast path (when one is, or one opens
+        # inside fn, they take the slow path, which checks this context's switches).
+        plain = TAPE.unread == 0 and _GRAD_ENABLED.get() and not _ANOMALY.get()
+        TAPE.unread += 1
+        if plain:
+            with STATE.lock:
+                STATE.switched -= 1
+        try:
+            out = fn(*args, **kwargs)
+        finally:
+            if plain:
+                with STATE.lock:
+                    STATE.switched += 1
+            TAPE.unread -= 1
+        for v in out if isinstance(out, (list, tuple)) else (out,):
+            if type(v) is Value:  # made in the block: heard from now on
+                TAPE.made(v, True)
+        return out
+
+    call.__wrapped__ = fn  # type: ignore[attr-defined]
+    call.__doc__ = getattr(fn, "__doc__", None)
+    return call
 
 
 def _site() -> tuple[str, int]:

@@ -62,8 +62,9 @@ def record(
 
     roots = list(outs) + [g.a for g in guards] + [g.b for g in guards if isinstance(g.b, Value)]
     order = _topological_order(roots)
-    graph_leaves = [v for v in order if v._a is None]
-    interior = [v for v in order if v._a is not None]
+    graph_leaves, interior = [], []
+    for v in order:
+        (graph_leaves if v._a is None else interior).append(v)
     slot = {v: i for i, v in enumerate(graph_leaves + interior)}  # Values hash by identity
     param_ids = {id(p): i for i, p in enumerate(params)}
     inputs = np.array([slot.get(v, -1) for v in leaves], dtype=np.int32)
@@ -76,23 +77,26 @@ def record(
             constants.append((slot[v], v.data))
     found_params.sort(key=lambda sp: param_ids[id(sp[1])])  # in the order given to trace
     fns = [v._fn for v in interior]
-    for v, fn in zip(interior, fns, strict=True):
+    op_table: list[ops.Op] = list({id(fn): fn for fn in fns}.values())
+    for fn in op_table:
         if fn not in _REPLAYABLE:
+            v = interior[fns.index(fn)]
             if is_custom(v):
                 raise refusal(v, "trace")
             raise TypeError(
                 f"trace cannot replay the operation {fn.name!r}: it was made by "
                 f"Value.from_op, whose local derivatives are numbers for one sample"
             )
-    op_table: list[ops.Op] = list({id(fn): fn for fn in fns}.values())
     number = {id(op): i for i, op in enumerate(op_table)}
     made = [v._const for v in interior]
     consts = [c for c in made if c is not None]
     const_index = np.full(len(made), -1, dtype=np.int32)
-    const_index[[k for k, c in enumerate(made) if c is not None]] = np.arange(len(consts))
+    if consts:
+        const_index[[k for k, c in enumerate(made) if c is not None]] = np.arange(len(consts))
+    get = slot.get
     table = np.array(
         [[number[id(fn)] for fn in fns], [slot[v._a] for v in interior],
-         [-1 if v._b is None else slot[v._b] for v in interior]], dtype=np.int64,
+         [get(v._b, -1) for v in interior]], dtype=np.int64,
     ).reshape(3, -1)  # fmt: skip
     guard_rows = [
         (g, slot[g.a], slot[g.b] if isinstance(g.b, Value) else -1,

@@ -132,11 +132,16 @@ class Traced:
     def _replay(self, batch: tuple, backward: bool, scale: float, values: Any,
                 grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
         arrays, n = batch_arrays(batch, self.shapes)
-        self.program()
+        if self._program is None:
+            self.program()
         outputs = np.empty((n, len(self.tape.outputs)))
+        step = max(1, BUFFER_BYTES // (16 * self._width))  # self.chunk()
+        if n <= step:  # the common case: one pass, every guard holding
+            done = self._one_pass(arrays, n, outputs, backward, scale, values, grads, seed)
+            if done is not None:
+                return done
         totals: Any = 0.0
         bad: list[np.ndarray] = []
-        step = max(1, BUFFER_BYTES // (16 * self._width))  # self.chunk()
         for start in range(0, n, step):
             stop = min(n, start + step)
             v, adj, forward, backward_steps = self._plan(stop - start, backward)
@@ -169,6 +174,28 @@ class Traced:
                 add_grads(self._param_values, totals * scale)
                 if bad:  # the samples the engine computed
                     add_grads(self._given, np.array(engine) * scale)
+        return outputs if self.several else outputs[:, 0]
+
+    def _one_pass(self, arrays: list, n: int, outputs: np.ndarray, backward: bool, scale: float,
+                  values: Any, grads: Any, seed: Any) -> np.ndarray | None:  # fmt: skip
+        """``_replay`` for a batch of one chunk, in fewer calls; None when a guard differs on
+        some sample (the general replay then computes the batch)."""
+        v, adj, forward, bound = self._plan(n, backward)
+        self._fill(v, arrays, values)
+        with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
+            for f in forward:
+                f()
+            if self.tape.guards and self._guards(v) is not None:
+                return None
+            outputs[...] = v[self._out_sel].T
+            if backward and n:
+                seeds = None if seed is None else self._seeds(seed, slice(0, n), outputs)
+                wg = self._backward(v, adj, bound, seeds)
+                wg *= 1.0 / n if scale < 0 else scale
+                if grads is not None:
+                    grads[self._positions] += wg
+                else:
+                    add_grads(self._param_values, wg)
         return outputs if self.several else outputs[:, 0]
 
     def _seeds(self, seed: Callable, samples: Any, outputs: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, no_data_reads
 
 # What the losses take: a prediction (a Value or number, or a sequence of them, one per output)
 # and a target (numbers, or a class index); a vector of probabilities (numbers or Values).
@@ -323,11 +323,13 @@ def _same_length(p: Vector, q: Vector) -> tuple[list[Value], list[Value]]:
 
 
 # --- penalties ---------------------------------------------------------------------------------
+@no_data_reads  # traced at about the engine's speed: it decides nothing on a number
 def l1_penalty(params: Iterable[Value]) -> Value:
     """sum_i |w_i| (lasso)."""
     return _total(p.abs() for p in _vector(list(params), "params"))
 
 
+@no_data_reads  # traced at about the engine's speed: it decides nothing on a number
 def l2_penalty(params: Iterable[Value]) -> Value:
     """sum_i w_i² (ridge, weight decay)."""
     return _total(p * p for p in _vector(list(params), "params"))

@@ -18,6 +18,7 @@ back when the fit ends or stops. Per digits batch of MLP(64, [32, 10]) this repl
 
 from __future__ import annotations
 
+import math
 import operator
 import warnings
 from collections import deque
@@ -74,16 +75,9 @@ def reads_no_data(model: Module) -> bool:
 
 
 def _forward(model: Module) -> Callable:
-    """``model`` itself, or for nn's own layers (``reads_no_data``) the model called in a
-    ``no_data_reads`` block: recorded at about the engine's speed."""
-    if not reads_no_data(model):
-        return model
-
-    def forward(x: Any) -> Any:
-        with no_data_reads():
-            return model(x)
-
-    return forward
+    """``model`` itself, or for nn's own layers (``reads_no_data``) the model called under
+    ``no_data_reads``: recorded at about the engine's speed."""
+    return no_data_reads(model) if reads_no_data(model) else model
 
 
 class TracedModel:
@@ -109,15 +103,18 @@ class TracedModel:
         self._outputs_tape: Any = None
         self.loss_tape: Traced | None = None
         self.targets: Callable[[np.ndarray], np.ndarray] = lambda yb: yb
+        self.labels: Callable[[np.ndarray], np.ndarray | None] = lambda yb: None  # class indices
         self.fused = False  # cross-entropy computed from the model's tape by NumPy
-        if loss is not None and y is not None:
-            self._trace_loss(model, X, y, loss)
+        self.column = 0  # the sample's loss among the tape's outputs (then the model's)
         self.penalty: Traced | None = None
-        if penalty is not None:  # a function of the parameters alone: replayed on one column
+        if loss is not None and y is not None:
+            self._trace_loss(model, X, y, loss, penalty)
+        if penalty is not None and self.column == 0:  # with the fused loss: on one column
             params = self.params
             self.penalty = trace(lambda: penalty(params), params=params)
 
-    def _trace_loss(self, model: Module, X: np.ndarray, y: np.ndarray, loss: Callable) -> None:
+    def _trace_loss(self, model: Module, X: np.ndarray, y: np.ndarray, loss: Callable,
+                    penalty: Callable | None) -> None:  # fmt: skip
         if loss not in PER_SAMPLE:
             raise ValueError(
                 f"a traced replay takes nn's losses ({', '.join(f.__name__ for f in PER_SAMPLE)}),"
@@ -132,6 +129,7 @@ class TracedModel:
                 raise ValueError(f"class indices must be integers from 0 to {classes - 1}")
             eye = np.eye(classes)
             self.targets = lambda yb: eye[np.asarray(yb, dtype=np.intp)]
+            self.labels = lambda yb: np.asarray(yb, dtype=np.intp)
         elif y.ndim != (2 if several and loss in _CLASS_INDEX else 1):
             raise ValueError(
                 f"the model has {self.width} output(s) and y has shape {y.shape}: one target "
@@ -156,8 +154,15 @@ class TracedModel:
                 value = F.cross_entropy([outs], [t])
             else:
                 value = loss(outs, [t])
-            return [value, *outs]
+            if penalty is None:
+                return [value, *outs]
+            # loss + penalty differentiated, the loss reported: the mean over a batch adds the
+            # penalty's gradient once, and its sum over the parameters reads them from the
+            # parameters' vector, the same in every column (no second replay per step)
+            return [value + penalty(params), value, *outs]
 
+        params = self.params
+        self.column = 0 if penalty is None else 1
         example = self.targets(y[:1])[0]
         self.loss_tape = trace(sample_loss, X[0], example if np.ndim(example) else float(example),
                                params=self.params)  # fmt: skip
@@ -170,16 +175,18 @@ class TracedModel:
         assert self.loss_tape is not None
         if self.fused:
             q, losses = self.targets(yb), np.empty(len(Xb))
+            labels = self.labels(yb)
 
             def seed(rows: np.ndarray, z: np.ndarray) -> np.ndarray:  # d loss / d logits
-                losses[rows], grad = cross_entropy(z, q[rows])  # each sample once
+                classes = None if labels is None else labels[rows]
+                losses[rows], grad = cross_entropy(z, q[rows], classes)  # each sample once
                 return grad
 
             replay = self.loss_tape.backward(Xb, values=values, grads=grads, seed=seed)
             result = float(losses.sum() / len(losses)), replay  # np.mean's numbers
         else:
             replay = self.loss_tape.backward(Xb, self.targets(yb), values=values, grads=grads)
-            result = float(np.mean(replay[:, 0])), self._outputs(replay)
+            result = float(np.mean(replay[:, self.column])), self._outputs(replay)
         if self.penalty is not None:
             self.penalty.backward(reduction="sum", values=values, grads=grads)
         return result
@@ -195,7 +202,7 @@ class TracedModel:
     def _loss_and_outputs(self, replay: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         if self.fused:  # the outputs; the loss from them
             return float(np.mean(cross_entropy(replay, self.targets(y))[0])), replay
-        return float(np.mean(replay[:, 0])), self._outputs(replay)
+        return float(np.mean(replay[:, self.column])), self._outputs(replay)
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The model's outputs on the rows of X (a tape of the model alone, made once)."""
@@ -204,21 +211,35 @@ class TracedModel:
         return self._outputs_tape(X)
 
     def _outputs(self, replay: np.ndarray) -> np.ndarray:
-        return replay[:, 1:] if self.several else replay[:, 1]
+        first = self.column + 1
+        return replay[:, first:] if self.several else replay[:, first]
 
 
-def cross_entropy(z: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cross_entropy(z: np.ndarray, q: np.ndarray,
+                  labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per row of logits z and target row q: the loss -Σ_c q_c log softmax(z)_c and its
     gradient (Σ_c q_c) softmax(z) - q, in a few NumPy calls (where the tape of
     ``F.cross_entropy`` took ~20 steps per batch, its max shift included); rows with a
-    non-finite logit by the engine (``F.cross_entropy``), whose conventions they need."""
+    non-finite logit by the engine (``F.cross_entropy``), whose conventions they need.
+    ``labels``: the class of each row when q is one-hot, for the same numbers in fewer calls
+    (the loss lse - z_label, the gradient softmax minus 1 at the label)."""
     with np.errstate(all="ignore"):
         shift = z.max(axis=1, keepdims=True)
-        e = np.exp(z - shift)
+        e = z - shift
+        np.exp(e, out=e)
         total = e.sum(axis=1, keepdims=True)
-        loss = (q * (shift + np.log(total) - z)).sum(axis=1)
-        grad = q.sum(axis=1, keepdims=True) * (e / total) - q
-    if np.isfinite(loss).all():  # a non-finite logit makes its row's loss inf or nan
+        lse = np.log(total)
+        lse += shift
+        e /= total
+        if labels is None:
+            loss = (q * (lse - z)).sum(axis=1)
+            grad = q.sum(axis=1, keepdims=True) * e - q
+        else:
+            rows = np.arange(len(z))
+            loss = lse[:, 0] - z[rows, labels]
+            grad = e
+            grad[rows, labels] -= 1.0
+    if math.isfinite(loss.sum()):  # a non-finite logit makes its row's loss inf or nan
         return loss, grad
     for r in np.flatnonzero(~np.isfinite(z).all(axis=1)).tolist():
         with enable_grad():

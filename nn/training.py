@@ -150,11 +150,11 @@ def fit(
         with _collector_tuned():
             for _epoch in bar:
                 size = batch_size or len(X)
-                batch_loss, correct = steps.epoch(batches(X, y, size, shuffle=size < len(X),
-                                                          seed=rng), accuracy_of)  # fmt: skip
+                pairs = batches(X, y, size, seed=rng) if size < len(X) else [(X, y)]
+                batch_loss, accuracy = steps.epoch(pairs, accuracy_of)
                 history.loss.append(batch_loss)
-                if accuracy_of:
-                    history.accuracy.append(float(np.mean(correct)))
+                if accuracy is not None:
+                    history.accuracy.append(accuracy)
                 if validation is not None:
                     val_loss, val_acc = steps.scores(validation, accuracy_of)
                     history.val_loss.append(val_loss)
@@ -162,7 +162,8 @@ def fit(
                         history.val_accuracy.append(val_acc)
                 if scheduler is not None:
                     scheduler.step()
-                bar.set_postfix(_postfix(history))
+                if progress:
+                    bar.set_postfix(_postfix(history))
     finally:  # the parameters as the steps taken left them, whatever stopped the fit
         steps.sync()
         bar.close()
@@ -179,16 +180,18 @@ class _Steps:
         self.optimizer, self.traced = optimizer, traced
         self.vector = parameter_vector(optimizer, traced)
 
-    def epoch(self, pairs: Iterable[Pair], accuracy_of: Callable | None) -> tuple[float, list]:
-        """One pass over the (X, y) batches: (the mean loss, per-sample correctness)."""
-        losses, weights, correct = [], [], []
+    def epoch(self, pairs: Iterable[Pair], accuracy_of: Callable | None) -> tuple[float, Any]:
+        """One pass over the (X, y) batches: (the mean loss, the fraction of samples right, or
+        None without ``accuracy_of``)."""
+        losses, weights, right = [], [], 0
         for Xb, yb in pairs:
             batch_value, outputs = self.step(Xb, yb)
             losses.append(batch_value)
             weights.append(len(Xb))
             if accuracy_of:
-                correct.extend(accuracy_of(outputs, yb))
-        return float(np.average(losses, weights=weights)), correct
+                right += int(np.count_nonzero(accuracy_of(outputs, yb)))
+        mean = losses[0] if len(losses) == 1 else float(np.average(losses, weights=weights))
+        return mean, right / sum(weights) if accuracy_of else None
 
     def step(self, Xb: np.ndarray, yb: np.ndarray) -> tuple[float, Outputs]:
         """zero_grad, the batch's gradients, the optimizer's step: (batch loss, outputs)."""
