@@ -62,7 +62,8 @@ def record(
 
     roots = list(outs) + [g.a for g in guards] + [g.b for g in guards if isinstance(g.b, Value)]
     order = _topological_order(roots)
-    graph_leaves, interior = [], []
+    graph_leaves: list[Value] = []
+    interior: list[Value] = []
     for v in order:
         (graph_leaves if v._a is None else interior).append(v)
     slot = {v: i for i, v in enumerate(graph_leaves + interior)}  # Values hash by identity
