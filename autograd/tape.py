@@ -94,9 +94,9 @@ def record(
     const_index = np.full(len(made), -1, dtype=np.int32)
     if consts:
         const_index[[k for k, c in enumerate(made) if c is not None]] = np.arange(len(consts))
-    get = slot.get
+    get: Any = slot.get  # a leaf's None second parent gives -1
     table = np.array(
-        [[number[id(fn)] for fn in fns], [slot[v._a] for v in interior],
+        [[number[id(fn)] for fn in fns], [get(v._a) for v in interior],
          [get(v._b, -1) for v in interior]], dtype=np.int64,
     ).reshape(3, -1)  # fmt: skip
     guard_rows = [
