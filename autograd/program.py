@@ -62,7 +62,8 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
     """``step.differentiated``: whether the backward replay must run the step, that is whether
     a parameter's gradient can pass through it: it reads something that depends on a parameter
     and the first output depends on what it writes, neither through a stopped gradient (the
-    softmax's shift, a target's one-hot row need no backward)."""
+    softmax's shift, a target's one-hot row need no backward). ``step.seeded``: the same for
+    any output (a backward with seeds differentiates them all)."""
     depends = {s for s, _ in tape.params}
     for step in steps:
         stopped = step.kind == "op" and step.stop
@@ -71,14 +72,14 @@ def _mark_differentiated(steps: list, tape: Tape) -> None:
         reads_params = step.kind == "layer" or getattr(step, "params", None) is not None
         if not stopped and (reads_params or any(r in depends for r in step.reads())):
             depends.update(step.writes())
-    reaches = {tape.outputs[0]}
-    for step in reversed(steps):
-        writes = step.writes()
-        step.differentiated = any(w in reaches for w in writes) and any(
-            w in depends for w in writes
-        )
-        if step.differentiated:
-            reaches.update(step.reads())
+    for name, outputs in (("differentiated", tape.outputs[:1]), ("seeded", tape.outputs)):
+        reaches = set(outputs)  # the first output, or every output (backward with seeds)
+        for step in reversed(steps):
+            writes = step.writes()
+            on = any(w in reaches for w in writes) and any(w in depends for w in writes)
+            setattr(step, name, on)
+            if on:
+                reaches.update(step.reads())
 
 
 def rows_or_slice(rows: np.ndarray) -> Any:

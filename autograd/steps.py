@@ -28,16 +28,18 @@ def times(d: Any, g: np.ndarray, careful: bool) -> Any:
             return g  # the 1 of + edges costs nothing
         if careful and d == 0.0:
             return 0.0
-    if careful:
-        return np.where(np.asarray(d) == 0, 0.0, d * g)
+    if careful:  # as the engine, which skips an edge where either factor is 0
+        return np.where((np.asarray(d) == 0) | (np.asarray(g) == 0), 0.0, d * g)
     return d * g
 
 
 def matmul(d: np.ndarray, g: np.ndarray, careful: bool) -> np.ndarray:
-    """``d @ g`` where ``d`` holds local derivatives: with ``careful``, a zero in ``d`` adds 0."""
-    if not careful or np.isfinite(g).all():
+    """``d @ g`` where ``d`` holds local derivatives: with ``careful``, a product with a zero
+    factor (in ``d`` or in ``g``) adds 0."""
+    if not careful or (np.isfinite(g).all() and np.isfinite(d).all()):
         return d @ g
-    return np.where(d[:, :, None] == 0, 0.0, d[:, :, None] * g[None, :, :]).sum(axis=1)
+    d3, g3 = d[:, :, None], g[None, :, :]
+    return np.where((d3 == 0) | (g3 == 0), 0.0, d3 * g3).sum(axis=1)
 
 
 def add(adj: np.ndarray, rows: Any, terms: Any, unique: bool) -> None:

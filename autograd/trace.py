@@ -24,7 +24,7 @@ between calls; a batch is replayed in chunks so that they never exceed ``BUFFER_
 from __future__ import annotations
 
 import numbers
-import operator
+import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -34,16 +34,14 @@ from typing import Any
 import numpy as np
 
 from . import program as programs
+from . import samples
+from .kept import Kept, Leaves
 from .recorder import TAPE
 from .switches import enable_grad
 from .tape import Tape, add_grads, batch_arrays, listing, record, signature
 from .value import Value
 
 BUFFER_BYTES = 32 * 2**20  # the replay's value and adjoint arrays, whatever the batch size
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-_DATA = operator.attrgetter("data")
 
 
 class TraceMismatchError(ValueError):
@@ -82,9 +80,8 @@ class Traced:
         whole = len(positions) == len(params) and (positions == np.arange(len(params))).all()
         self._positions: Any = slice(None) if whole else positions  # a slice does not copy
         self._program: list | None = None
-        self._pv = np.empty(len(self.params))  # the parameters' values, read by the steps
-        self._wg = np.zeros(len(self.params))  # their gradients, summed over a chunk
-        self._plans: dict[int, tuple] = {}  # per chunk width: its arrays and steps bound to them
+        self._kept = Kept(len(self.params))  # the arrays a call writes, kept for the next
+        self._busy = threading.Lock()  # held while a call uses them
         self._warned: set[int] = set()
         self._pending: Any = None  # the first guard that differed, not yet warned about
 
@@ -134,20 +131,35 @@ class Traced:
         arrays, n = batch_arrays(batch, self.shapes)
         if self._program is None:
             self.program()
+        if not self._busy.acquire(blocking=False):  # replayed from its own seed, or a thread
+            return self._replay_in(Kept(len(self.params)), arrays, n, backward, scale, values,
+                                   grads, seed)  # fmt: skip
+        try:
+            return self._replay_in(self._kept, arrays, n, backward, scale, values, grads, seed)
+        finally:
+            self._busy.release()
+
+    def _replay_in(self, kept: Kept, arrays: list, n: int, backward: bool, scale: float,
+                   values: Any, grads: Any, seed: Any) -> np.ndarray:  # fmt: skip
+        """The replay, writing the arrays ``kept``."""
         outputs = np.empty((n, len(self.tape.outputs)))
         step = max(1, BUFFER_BYTES // (16 * self._width))  # self.chunk()
         if n <= step:  # the common case: one pass, every guard holding
-            done = self._one_pass(arrays, n, outputs, backward, scale, values, grads, seed)
+            done = self._one_pass(kept, arrays, n, outputs, backward, scale, values, grads, seed)
             if done is not None:
                 return done
         totals: Any = 0.0
         bad: list[np.ndarray] = []
         for start in range(0, n, step):
             stop = min(n, start + step)
-            v, adj, forward, backward_steps = self._plan(stop - start, backward)
-            self._fill(v, [a[start:stop] for a in arrays] if n > step else arrays, values)
+            plan = kept.plan(self._program or [], self._width, stop - start, backward,
+                             BUFFER_BYTES)  # fmt: skip
+            v, adj, bound = plan.v, plan.adj, plan.first if seed is None else plan.seeded
+            self._leaves.fill(
+                kept, v, [a[start:stop] for a in arrays] if n > step else arrays, values
+            )
             with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
-                for f in forward:
+                for f in plan.forward:
                     f()
                 good = self._guards(v) if self.tape.guards else None
                 outputs[start:stop] = v[self._out_sel].T
@@ -155,11 +167,11 @@ class Traced:
                 if good is not None:  # the samples that took the example's decisions
                     bad.append(start + np.flatnonzero(~good))
                     samples = start + np.flatnonzero(good)
-                    v, backward_steps = v[:, good], None  # copies: the steps' general methods
+                    v, bound = v[:, good], None  # copies: the steps' general methods
                     adj = np.empty_like(v)
                 if backward and v.shape[1]:
                     seeds = None if seed is None else self._seeds(seed, samples, outputs)
-                    wg = self._backward(v, adj, backward_steps, seeds)
+                    wg = self._backward(kept, v, adj, bound, seeds)
                     totals = wg.copy() if totals.__class__ is float else totals + wg
         if bad and values is not None:  # the engine reads .data
             deque(map(setattr, self._given, repeat("data"), values.tolist()), maxlen=0)
@@ -176,21 +188,24 @@ class Traced:
                     add_grads(self._given, np.array(engine) * scale)
         return outputs if self.several else outputs[:, 0]
 
-    def _one_pass(self, arrays: list, n: int, outputs: np.ndarray, backward: bool, scale: float,
-                  values: Any, grads: Any, seed: Any) -> np.ndarray | None:  # fmt: skip
+    def _one_pass(self, kept: Kept, arrays: list, n: int, outputs: np.ndarray, backward: bool,
+                  scale: float, values: Any, grads: Any,
+                  seed: Any) -> np.ndarray | None:  # fmt: skip
         """``_replay`` for a batch of one chunk, in fewer calls; None when a guard differs on
         some sample (the general replay then computes the batch)."""
-        v, adj, forward, bound = self._plan(n, backward)
-        self._fill(v, arrays, values)
+        plan = kept.plan(self._program or [], self._width, n, backward, BUFFER_BYTES)
+        v = plan.v
+        self._leaves.fill(kept, v, arrays, values)
         with np.errstate(all="ignore"):  # IEEE results (inf, nan), as the engine gives
-            for f in forward:
+            for f in plan.forward:
                 f()
             if self.tape.guards and self._guards(v) is not None:
                 return None
             outputs[...] = v[self._out_sel].T
             if backward and n:
                 seeds = None if seed is None else self._seeds(seed, slice(0, n), outputs)
-                wg = self._backward(v, adj, bound, seeds)
+                bound = plan.first if seeds is None else plan.seeded
+                wg = self._backward(kept, v, plan.adj, bound, seeds)
                 wg *= 1.0 / n if scale < 0 else scale
                 if grads is not None:
                     grads[self._positions] += wg
@@ -202,13 +217,13 @@ class Traced:
         rows = np.arange(samples.start, samples.stop) if samples.__class__ is slice else samples
         return np.asarray(seed(rows, outputs[samples]), dtype=float).reshape(len(rows), -1).T
 
-    def _backward(self, v: np.ndarray, adj: np.ndarray, bound: list | None,
+    def _backward(self, kept: Kept, v: np.ndarray, adj: Any, bound: list | None,
                   seeds: np.ndarray | None) -> np.ndarray:  # fmt: skip
         """The parameters' gradients of the first output (or the outputs times ``seeds``),
         summed over the columns of ``v``; again with the zero-derivative convention when they
         come out non-finite. ``bound``: the steps' backward bound to ``v`` and ``adj`` (else
         their general methods run)."""
-        pv, wg = self._pv, self._wg
+        pv, wg = kept.pv, kept.wg
         for careful in (False, True):
             adj[...] = 0.0
             if seeds is None:
@@ -222,71 +237,22 @@ class Traced:
                 for b in bound:
                     b(careful)
             else:
-                for s in self._backward_steps:
+                for s in self._backward_steps if seeds is None else self._seeded_steps:
                     s.backward(v, adj, pv, wg, careful)
-            if len(self._param_rows):
-                wg[self._param_has_row] += adj[self._param_rows].sum(axis=1)
+            leaves = self._leaves
+            if len(leaves.param_rows):
+                wg[leaves.param_has_row] += adj[leaves.param_rows].sum(axis=1)
             if np.isfinite(wg).all():
                 break
         return wg
 
-    def _plan(self, m: int, backward: bool) -> tuple:
-        """The value (and adjoint) arrays for ``m`` samples and the steps bound to them:
-        (v, adj, forward steps, backward steps), kept between calls (re-allocating the arrays
-        every call cost 2.1x on a digits epoch) while all kept fit in ``BUFFER_BYTES``."""
-        plan = self._plans.get(m)
-        if plan is not None and (plan[1] is not None or not backward):
-            return plan
-        size = (16 if backward else 8) * self._width * m
-        while self._plans and size + sum(p[0].nbytes * 2 for p in self._plans.values()) > (
-            BUFFER_BYTES
-        ):
-            del self._plans[next(iter(self._plans))]  # the oldest first
-        v = np.empty((self._width, m))
-        adj = np.empty_like(v) if backward else None
-        bound = [s.bind(v, adj, self._pv, self._wg) for s in self._program or ()]
-        forward = [f for f, _ in bound]
-        by_step = {id(s): b for s, (_, b) in zip(self._program or (), bound, strict=True)}
-        steps = [by_step[id(s)] for s in self._backward_steps if by_step[id(s)] is not None]
-        self._plans[m] = plan = (v, adj, forward, steps if backward else None)
-        return plan
-
-    def _fill(self, v: np.ndarray, arrays: list[np.ndarray], values: Any) -> np.ndarray:
-        """The leaves' rows; returns the parameters' current values (``values`` or ``.data``)."""
-        for (rows, used), array in zip(self._arg_rows, arrays, strict=True):
-            if array.ndim == 1:
-                if rows.__class__ is slice or len(rows):  # an unused input has no row
-                    v[rows] = array
-            elif rows.__class__ is slice or len(rows):
-                v[rows] = array[:, used].T
-        pv = self._pv
-        if values is not None:
-            pv[...] = values[self._positions]
-        else:
-            pv[...] = np.fromiter(map(_DATA, self._param_values), float, len(self.params))
-        if len(self._param_rows):
-            v[self._param_rows] = pv[self._param_has_row][:, None]
-        for row, c in self._const_rows:
-            v[row] = c
-        return pv
-
     def _guards(self, v: np.ndarray) -> np.ndarray | None:
         """Per sample, whether every guard took the example's decision (None: all did)."""
-        good = None
-        for index, (guard, a, b, c) in enumerate(self.tape.guards):
-            a, b = self._rows[a], self._rows[b] if b >= 0 else -1
-            x = v[a]
-            if guard.kind == "read":
-                holds = x == guard.outcome
-                if guard.outcome != guard.outcome:  # NaN at the example: NaN again
-                    holds = np.isnan(x)
-            else:
-                holds = _COMPARE[guard.kind](x, v[b] if b >= 0 else c) == guard.outcome
-            if not holds.all():
-                if index not in self._warned:
-                    self._warned.add(index)
-                    self._pending = guard
-                good = holds if good is None else good & holds
+        good, differed = samples.differing(self._guard_rows, v)
+        for index in differed:
+            if index not in self._warned:
+                self._warned.add(index)
+                self._pending = self.tape.guards[index][0]
         return good
 
     def _fallback(self, arrays: list, bad: list, outputs: np.ndarray, backward: bool,
@@ -296,7 +262,6 @@ class Traced:
         rows = np.concatenate(bad) if bad else np.empty(0, dtype=np.intp)
         if not len(rows):
             return []
-        sums = [0.0] * len(self._given)
         pending = self._pending
         if pending is not None:
             self._pending = None
@@ -305,30 +270,10 @@ class Traced:
                 f"traced example at {pending.describe()}; the scalar engine computed them, "
                 f"exactly (this warning is given once per guard)",
                 TraceFallbackWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
-        saved = [p.grad for p in self._given]
-        for p in self._given:
-            p.grad = 0.0
-        try:
-            for r in rows.tolist():
-                args = [Value(float(a[r])) if s is None else [Value(float(x)) for x in a[r]]
-                        for a, s in zip(arrays, self.shapes, strict=True)]  # fmt: skip
-                with enable_grad():
-                    result = self.fn(*args)
-                    outs = list(result) if self.several else [result]
-                    outputs[r] = [o.data for o in outs]
-                    if backward and seed is not None:
-                        seeds = seed(np.array([r]), outputs[r : r + 1])[0]
-                        terms = [o * float(s) for o, s in zip(outs, seeds, strict=True)]
-                        sum(terms[1:], terms[0]).backward()
-                    elif backward:
-                        outs[0].backward()
-            sums = [p.grad for p in self._given]
-        finally:
-            for p, g in zip(self._given, saved, strict=True):
-                p.grad = g
-        return sums
+        return samples.by_engine(self.fn, self._given, self.shapes, self.several, arrays,
+                                 rows, outputs, backward, seed)  # fmt: skip
 
     def program(self) -> list:
         """The replay's steps (``autograd.program``), made once from the tape."""
@@ -336,23 +281,14 @@ class Traced:
             t = self.tape
             self._program, rows, self._width = programs.build(t)
             self._rows = rows
-            in_rows = np.array([rows[s] if s >= 0 else -1 for s in t.inputs.tolist()], np.intp)
-            self._arg_rows = []  # per argument: its used inputs' rows, and their columns
-            for shape in t.shapes:
-                these, in_rows = np.split(in_rows, [1 if shape is None else shape])
-                used: Any = np.flatnonzero(these >= 0)
-                rows_used = programs.rows_or_slice(these[used])
-                if len(used) == len(these):
-                    used = slice(None)  # every column: no gather
-                self._arg_rows.append((rows_used, used))
+            self._guard_rows = [(g, rows[a], rows[b] if b >= 0 else -1, c)
+                                for g, a, b, c in t.guards]  # fmt: skip
+            self._leaves = Leaves(t, rows, self._positions, self._param_values)
             self._out_rows = rows[t.outputs]
             self._out_sel = programs.rows_or_slice(self._out_rows)
             self._out_unique = len(set(self._out_rows.tolist())) == len(self._out_rows)
             self._backward_steps = [s for s in reversed(self._program) if s.differentiated]
-            param_rows = rows[[s for s, _ in t.params]].astype(np.intp)
-            self._param_has_row = param_rows >= 0  # read as a row by some step (not a layer)
-            self._param_rows = param_rows[self._param_has_row]
-            self._const_rows = [(int(rows[s]), c) for s, c in t.constants if rows[s] >= 0]
+            self._seeded_steps = [s for s in reversed(self._program) if s.seeded]
         return self._program
 
     # --- reading the tape ----------------------------------------------------------------------

@@ -142,9 +142,10 @@ def fit(
         raise TypeError(f"loss must be a callable (outputs, targets) -> Value, got {loss!r}")
     optimizer = _optimizer(model, optimizer, lr)
     accuracy_of = _accuracy_rule(metrics, loss)
-    traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss, penalty), "fit")
-    steps = _Steps(model, loss, penalty, optimizer, traced)
     rng, history = generator(seed), History()
+    with _collector_tuned():  # tracing too: its graph is live while it records
+        traced = traced_or_none(trace, lambda: TracedModel(model, X, y, loss, penalty), "fit")
+    steps = _Steps(model, loss, penalty, optimizer, traced)
     bar = tqdm(range(1, epochs + 1), desc="epoch", disable=not progress, leave=True)
     try:
         with _collector_tuned():
