@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 from autograd import Value
 
@@ -25,6 +26,9 @@ ACTIVATIONS: dict[str, Activation] = {
     "softplus": Value.softplus,
     "gaussian": Value.gaussian,
 }
+
+# nn's own, whatever is added to ACTIVATIONS later: a trace records these without hearing .data
+BUILT_IN = MappingProxyType(dict(ACTIVATIONS))
 
 # He initialisation suits the rectifiers; the rest keep unit variance (Xavier / LeCun, by fan-in).
 _DEFAULT_INIT = {"relu": "he", "leaky_relu": "he", "elu": "he"}

@@ -39,7 +39,7 @@ from autograd import (
 )
 
 from . import functional as F
-from .activations import ACTIVATIONS
+from .activations import BUILT_IN
 from .module import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam, AdamW, Optimizer
 
@@ -69,7 +69,7 @@ def reads_no_data(model: Module) -> bool:
         for n in layer.neurons:
             if type(n) is not Neuron or replaced & vars(n).keys():
                 return False
-            if ACTIVATIONS.get(n.activation_name) is not n.activation:
+            if BUILT_IN.get(n.activation_name) is not n.activation:
                 return False
     return True
 
