@@ -59,6 +59,8 @@ def reads_no_data(model: Module) -> bool:
     """Whether ``model`` is nn's own MLP or Layer, of nn's own neurons with built-in
     activations, no method replaced: its forward reads no Value's ``.data``, so a trace may
     record it in a ``no_data_reads`` block (a test compares the tapes recorded both ways)."""
+    if _methods() != _OWN_METHODS:  # one of them replaced on its class
+        return False
     replaced = {"__call__", "forward", "_affine"}  # methods set on an instance
     layers = model.layers if type(model) is MLP else [model] if type(model) is Layer else None
     if layers is None or replaced & vars(model).keys():
@@ -72,6 +74,13 @@ def reads_no_data(model: Module) -> bool:
             if BUILT_IN.get(n.activation_name) is not n.activation:
                 return False
     return True
+
+
+def _methods() -> tuple:
+    return MLP.__call__, Layer.__call__, Layer.forward, Neuron.__call__, Neuron._affine
+
+
+_OWN_METHODS = _methods()  # as nn defines them
 
 
 def _forward(model: Module) -> Callable:

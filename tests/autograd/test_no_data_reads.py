@@ -589,3 +589,19 @@ def test_a_block_opened_in_another_thread_does_not_silence_the_recording_threads
         outputs, grads = replay(traced, SIGNED, [W, V])
     np.testing.assert_allclose(outputs, expected, rtol=1e-12)
     np.testing.assert_allclose(grads, expected_grads, rtol=1e-12)
+
+
+def test_a_method_replaced_on_nns_own_class_is_heard(monkeypatch):
+    model = nn.MLP(3, [4, 1], seed=21)
+    original = nn.Layer.forward
+
+    def forward(self, x):  # a leaky gate deciding on .data, set on the class itself
+        return [o if o.data > 0 else o * 0.1 for o in original(self, x)]
+
+    monkeypatch.setattr(nn.Layer, "forward", forward)
+    assert nn_traced.reads_no_data(model) is False
+    expected = outputs_of(model, X3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TraceFallbackWarning)
+        got = nn.predict(model, X3, trace=True)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
