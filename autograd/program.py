@@ -22,6 +22,38 @@ from . import ops
 from .steps import LayerStep, OpStep, SumStep
 from .tape import Tape
 
+_BUILT: dict[tuple, tuple] = {}  # the latest programs, by what their tape holds
+KEPT_PROGRAMS = 16
+
+
+def built(tape: Tape) -> tuple[list, np.ndarray, int]:
+    """``build(tape)``, or the program of an earlier tape that holds the same instructions,
+    leaves and outputs (the same architecture traced again: another fit, a new model of it),
+    as ``jax.jit`` reuses what it compiled for the same program. A program keeps no Value
+    and is never changed once built, so tapes share it."""
+    key = _key(tape)
+    program = _BUILT.pop(key, None)
+    if program is None:
+        program = build(tape)
+        while len(_BUILT) >= KEPT_PROGRAMS:
+            del _BUILT[next(iter(_BUILT))]  # the least lately used
+    _BUILT[key] = program
+    return program
+
+
+def _key(t: Tape) -> tuple:
+    arrays = (t.op_index, t.a, t.b, t.const, t.const_table, t.inputs)
+    return (
+        tuple((a.dtype.str, a.tobytes()) for a in arrays),
+        tuple(id(op) for op in t.op_table),
+        tuple(s for s, _ in t.params),
+        tuple(s for s, _ in t.constants),
+        tuple(t.outputs),
+        tuple(sorted(t.stops)),
+        tuple((g.kind, a, b, c) for g, a, b, c in t.guards),
+        t.shapes,
+    )
+
 
 def build(tape: Tape) -> tuple[list, np.ndarray, int]:
     """The replay's steps for ``tape``, in an order that respects every dependency, renumbered

@@ -14,6 +14,9 @@ from .switches import enable_grad
 from .value import Value
 
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+# A comparison that was False at the example holds where its opposite is True: one call, not
+# two (where a NaN makes both False the sample goes to the engine, slower but exact).
+OPPOSITE = {"<": operator.ge, "<=": operator.gt, ">": operator.le, ">=": operator.lt}
 
 
 def differing(guards: list, v: np.ndarray) -> tuple[np.ndarray | None, list[int]]:
@@ -29,7 +32,8 @@ def differing(guards: list, v: np.ndarray) -> tuple[np.ndarray | None, list[int]
             if guard.outcome != guard.outcome:  # NaN at the example: NaN again
                 holds = np.isnan(x)
         else:
-            holds = COMPARE[guard.kind](x, v[b] if b >= 0 else c) == guard.outcome
+            compare = COMPARE[guard.kind] if guard.outcome else OPPOSITE[guard.kind]
+            holds = compare(x, v[b] if b >= 0 else c)
         if not holds.all():
             differed.append(index)
             good = holds if good is None else good & holds

@@ -13,6 +13,7 @@ The replay runs without it, and again with it only when a gradient came out non-
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,13 @@ def unbound(step: Any, v: np.ndarray, adj: np.ndarray | None, pv: np.ndarray,
     return forward, backward
 
 
+# An operation's batched formula that is a NumPy ufunc (or one with a constant): its result
+# written straight into the step's rows, the same numbers without a copy.
+_INTO: dict = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
+               operator.neg: np.negative, np.tanh: np.tanh, np.abs: np.abs,
+               ops.RELU.batched: lambda x, out: np.maximum(x, 0.0, out=out)}  # fmt: skip
+
+
 def _positions_or_slice(positions: np.ndarray) -> slice | None:
     """Positions that follow each other as a slice (a view of the parameters' vector)."""
     if len(positions) and (np.diff(positions) == 1).all():
@@ -124,7 +132,16 @@ class OpStep:
         if out is None or a is None or (self.b is not None and b is None):
             return unbound(self, v, adj, pv, wg)
         batched, rule, c = self.op.batched, self.op.rule, self.c
-        if b is not None:
+        into = _INTO.get(batched)  # the same ufunc, written into the step's rows
+        if into is not None:
+            second = b if b is not None else c
+
+            def forward() -> None:
+                if second is None:
+                    into(a, out=out)
+                else:
+                    into(a, second, out=out)
+        elif b is not None:
 
             def forward() -> None:
                 out[...] = batched(a, b)

@@ -279,7 +279,7 @@ class Traced:
         """The replay's steps (``autograd.program``), made once from the tape."""
         if self._program is None:
             t = self.tape
-            self._program, rows, self._width = programs.build(t)
+            self._program, rows, self._width = programs.built(t)
             self._rows = rows
             self._guard_rows = [(g, rows[a], rows[b] if b >= 0 else -1, c)
                                 for g, a, b, c in t.guards]  # fmt: skip

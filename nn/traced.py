@@ -183,12 +183,14 @@ class TracedModel:
         (mean loss, the model's outputs)."""
         assert self.loss_tape is not None
         if self.fused:
-            q, losses = self.targets(yb), np.empty(len(Xb))
-            labels = self.labels(yb)
+            labels, losses = self.labels(yb), np.empty(len(Xb))
+            q = self.targets(yb) if labels is None else yb  # class indices: no one-hot rows
 
             def seed(rows: np.ndarray, z: np.ndarray) -> np.ndarray:  # d loss / d logits
-                classes = None if labels is None else labels[rows]
-                losses[rows], grad = cross_entropy(z, q[rows], classes)  # each sample once
+                if labels is not None:
+                    losses[rows], grad = cross_entropy(z, None, labels[rows])
+                else:  # each sample once
+                    losses[rows], grad = cross_entropy(z, q[rows])
                 return grad
 
             replay = self.loss_tape.backward(Xb, values=values, grads=grads, seed=seed)
@@ -224,14 +226,14 @@ class TracedModel:
         return replay[:, first:] if self.several else replay[:, first]
 
 
-def cross_entropy(z: np.ndarray, q: np.ndarray,
+def cross_entropy(z: np.ndarray, q: Any,
                   labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per row of logits z and target row q: the loss -Σ_c q_c log softmax(z)_c and its
     gradient (Σ_c q_c) softmax(z) - q, in a few NumPy calls (where the tape of
     ``F.cross_entropy`` took ~20 steps per batch, its max shift included); rows with a
     non-finite logit by the engine (``F.cross_entropy``), whose conventions they need.
-    ``labels``: the class of each row when q is one-hot, for the same numbers in fewer calls
-    (the loss lse - z_label, the gradient softmax minus 1 at the label)."""
+    ``labels`` (q then None): each row's class, q its one-hot row, for the same numbers in
+    fewer calls (the loss lse - z_label, the gradient softmax minus 1 at the label)."""
     with np.errstate(all="ignore"):
         shift = z.max(axis=1, keepdims=True)
         e = z - shift
@@ -241,6 +243,7 @@ def cross_entropy(z: np.ndarray, q: np.ndarray,
         lse += shift
         e /= total
         if labels is None:
+            assert q is not None
             loss = (q * (lse - z)).sum(axis=1)
             grad = q.sum(axis=1, keepdims=True) * e - q
         else:
@@ -253,7 +256,8 @@ def cross_entropy(z: np.ndarray, q: np.ndarray,
     for r in np.flatnonzero(~np.isfinite(z).all(axis=1)).tolist():
         with enable_grad():
             logits = [Value(float(x)) for x in z[r]]
-            value = F.cross_entropy([logits], [q[r]])
+            target = q[r] if labels is None else np.eye(z.shape[1])[labels[r]]
+            value = F.cross_entropy([logits], [target])
             value.backward()
         loss[r], grad[r] = value.data, [x.grad for x in logits]
     return loss, grad
