@@ -42,6 +42,7 @@ from . import functional as F
 from .activations import BUILT_IN
 from .module import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam, AdamW, Optimizer
+from .structure import traced_structure
 
 # nn's losses: the mean over a batch of the loss of each sample.
 PER_SAMPLE = (F.mse_loss, F.l1_loss, F.hinge_loss, F.binary_cross_entropy,
@@ -87,6 +88,18 @@ def _forward(model: Module) -> Callable:
     """``model`` itself, or for nn's own layers (``reads_no_data``) the model called under
     ``no_data_reads``: recorded at about the engine's speed."""
     return no_data_reads(model) if reads_no_data(model) else model
+
+
+def _model_tape(model: Module, example: np.ndarray, params: list[Value]) -> Traced:
+    """The traced replay of ``model`` alone: for nn's own layers written from their structure
+    (``nn.structure``: the tape a trace records, in a fraction of the time), else recorded."""
+    forward = _forward(model)
+    if forward is not model:
+        assert isinstance(model, (MLP, Layer))  # what reads_no_data accepts
+        traced = traced_structure(model, forward, len(example), params)
+        if traced is not None:
+            return traced
+    return trace(forward, example, params=params)
 
 
 class TracedModel:
@@ -148,7 +161,7 @@ class TracedModel:
 
         if loss is F.cross_entropy and several:  # the model's tape, the loss fused in NumPy
             self.fused = True
-            self.loss_tape = self._outputs_tape = trace(_forward(model), X[0], params=self.params)
+            self.loss_tape = self._outputs_tape = _model_tape(model, X[0], self.params)
             return
 
         forward = _forward(model)
@@ -218,7 +231,7 @@ class TracedModel:
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The model's outputs on the rows of X (a tape of the model alone, made once)."""
         if self._outputs_tape is None:
-            self._outputs_tape = trace(_forward(self.model), self.example, params=self.params)
+            self._outputs_tape = _model_tape(self.model, self.example, self.params)
         return self._outputs_tape(X)
 
     def _outputs(self, replay: np.ndarray) -> np.ndarray:
