@@ -1,13 +1,16 @@
 """``fit``, ``evaluate`` and ``predict`` by traced replay: one sample's graph recorded once
 (``autograd.trace``), replayed with NumPy over every batch, with the engine's numbers.
 
-One tape gives each sample's loss (its first output) and the model's outputs, so a training step
-is one replay, forward and backward, and one of the penalty's tape (on one column: it is a
-function of the parameters alone; replayed per sample it cost more than the model). Any model
+One tape gives each sample's loss and the model's outputs, so a training step is one replay,
+forward and backward. With a penalty the tape's first output is loss + penalty (differentiated:
+the mean over a batch adds the penalty's gradient once, and a sum of parameter products reads
+the parameters' vector, the same in every column), its second the loss (reported). Any model
 traces (several outputs, a user's Module: the trace's guards keep Python's decisions per
 sample); the losses are nn's own, whose batch loss is the mean of the samples' losses. Class
 indices (cross-entropy, NLL) enter the tape as one-hot rows, so that the class picked is data,
-not a decision.
+not a decision. nn's own MLP and Layer are recorded under ``autograd.no_data_reads`` (their
+forward reads no ``.data``), and their tape alone is written from their structure
+(``nn.structure``).
 
 While ``fit`` trains by replay, the parameters live in one float64 vector and their gradients
 in another (``ParameterVector``): the replay reads and writes those arrays and the optimizer
