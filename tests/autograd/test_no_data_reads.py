@@ -422,10 +422,11 @@ def reads(x):
     return y * 2.0 if y.data > 0 else y * V
 
 
-def assert_reads_are_heard():
-    traced = trace(reads, 1.0, params=[W, V])
+def assert_reads_are_heard(fn=reads):
+    """``fn``'s trace has a guard, and its replay warns and gives the engine's numbers."""
+    traced = trace(fn, 1.0, params=[W, V])
     assert "guard" in repr(traced)
-    expected, expected_grads = engine(reads, SIGNED, [W, V])
+    expected, expected_grads = engine(fn, SIGNED, [W, V])
     with pytest.warns(TraceFallbackWarning, match=r"\.data at"):
         outputs, grads = replay(traced, SIGNED, [W, V])
     np.testing.assert_allclose(outputs, expected, rtol=1e-12)
@@ -456,12 +457,7 @@ def test_an_exception_caught_inside_the_traced_function_ends_the_block():
             no_data_reads(raises)()
         return reads(x)
 
-    traced = trace(caught, 1.0, params=[W, V])
-    expected, expected_grads = engine(caught, SIGNED, [W, V])
-    with pytest.warns(TraceFallbackWarning, match=r"\.data at"):
-        outputs, grads = replay(traced, SIGNED, [W, V])
-    np.testing.assert_allclose(outputs, expected, rtol=1e-12)
-    np.testing.assert_allclose(grads, expected_grads, rtol=1e-12)
+    assert_reads_are_heard(caught)
 
 
 def test_nested_blocks_end_with_the_outer_one_and_a_later_read_is_heard():
@@ -473,12 +469,7 @@ def test_nested_blocks_end_with_the_outer_one_and_a_later_read_is_heard():
         z = no_data_reads(outer)(x)
         return reads(z + x)
 
-    traced = trace(nested, 1.0, params=[W, V])
-    expected, expected_grads = engine(nested, SIGNED, [W, V])
-    with pytest.warns(TraceFallbackWarning, match=r"\.data at"):
-        outputs, grads = replay(traced, SIGNED, [W, V])
-    np.testing.assert_allclose(outputs, expected, rtol=1e-12)
-    np.testing.assert_allclose(grads, expected_grads, rtol=1e-12)
+    assert_reads_are_heard(nested)
     assert_reads_are_heard()
 
 
