@@ -65,8 +65,9 @@ def softplus(x: Any) -> Any:
 
 
 def sign(x: Any) -> Any:
-    """-1, 0 or 1 by the sign of each entry (0 at 0)."""
-    return np.sign(x)
+    """-1, 0 or 1 by the sign of each entry (0 at 0, and at NaN, as ``floatmath.sign``)."""
+    s = np.sign(x)
+    return np.where(s != s, 0.0, s)
 
 
 def select(condition: Any, if_true: Any, if_false: Any) -> Any:

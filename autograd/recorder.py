@@ -122,9 +122,9 @@ TAPE = _Tape()
 def no_data_reads(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn``, called under a promise: it reads no traced number's ``.data`` (its comparisons,
     ``max``/``min``, ``float()``, ``.item()`` and ``detach()`` are still heard). While a trace
-    records, the nodes ``fn`` makes (outside ``no_grad`` and ``detect_anomaly``) skip what
-    hears ``.data`` reads, at about half the cost; the Values it returns (one, or a list or
-    tuple) are heard again afterwards. nn's own layers and penalties are called this way.
+    records, the nodes ``fn`` makes (outside ``no_grad`` and ``detect_anomaly``) take the
+    engine's own fast path, nothing heard; the Values it returns (one, or in lists, tuples and
+    dicts) are heard again afterwards. nn's own layers and penalties are called this way.
     Broken, the promise costs correctness: a ``.data`` read inside ``fn``, or on a node it
     keeps elsewhere, is not heard, and the replay would use the example's number for every
     sample. Outside a trace the call is ``fn``'s own."""
@@ -151,14 +151,25 @@ def no_data_reads(fn: Callable[..., Any]) -> Callable[..., Any]:
                 with STATE.lock:
                     STATE.switched += 1
             TAPE.unread -= 1
-        for v in out if isinstance(out, (list, tuple)) else (out,):
-            if type(v) is Value:  # made in the block: heard from now on
-                TAPE.made(v, True)
+        _heard(out, Value)
         return out
 
     call.__wrapped__ = fn  # type: ignore[attr-defined]
     call.__doc__ = getattr(fn, "__doc__", None)
     return call
+
+
+def _heard(out: Any, value: type) -> None:
+    """The Values made in a ``no_data_reads`` call among what it returned (in lists, tuples
+    and dicts, at any depth): heard from now on."""
+    if type(out) is value:
+        TAPE.made(out, True)
+    elif isinstance(out, (list, tuple)):
+        for item in out:
+            _heard(item, value)
+    elif isinstance(out, dict):
+        for item in out.values():
+            _heard(item, value)
 
 
 def _site() -> tuple[str, int]:

@@ -25,11 +25,15 @@ def traced_structure(model: MLP | Layer, fn: Any, nin: int, params: list[Value])
     """The traced replay of ``model`` (called as ``fn``) on ``nin`` inputs with ``params`` (its
     parameters), from its structure; None when an activation is not one operation."""
     layers = model.layers if isinstance(model, MLP) else [model]
-    found = [_activation(layer.neurons[0].activation) for layer in layers]
-    acts = [a for a in found if a is not None]
-    if len(acts) < len(found):
-        return None
     ids = {id(p): i for i, p in enumerate(params)}
+    acts = {}  # each activation function's operation: a layer's neurons may differ
+    for neuron in (n for layer in layers for n in layer.neurons):
+        if any(id(p) not in ids for p in (*neuron.w, neuron.b)):
+            return None  # a weight that is no parameter (a number put in its place)
+        if id(neuron.activation) not in acts:
+            acts[id(neuron.activation)] = _activation(neuron.activation)
+        if acts[id(neuron.activation)] is None:
+            return None
     leaves = len(params) + nin
     pa: list[int] = [-1] * leaves  # each node's first parent (-1: a leaf), second, operation
     pb: list[int] = [-1] * leaves
@@ -44,12 +48,14 @@ def traced_structure(model: MLP | Layer, fn: Any, nin: int, params: list[Value])
         return len(pa) - 1
 
     h = list(range(len(params), leaves))  # the inputs
-    for layer, act in zip(layers, acts, strict=True):
+    for layer in layers:
         outs = []
         for neuron in layer.neurons:
             total = ids[id(neuron.b)]
             for w, x in zip(neuron.w, h, strict=True):
                 total = node(ops.ADD, total, node(ops.MUL, ids[id(w)], x))
+            act = acts[id(neuron.activation)]
+            assert act is not None
             outs.append(total if act[0] is None else node(act[0], total, -1, act[1]))
         h = outs
     order = _walk(h, pa, pb)

@@ -135,8 +135,7 @@ class TracedModel:
         if loss is not None and y is not None:
             self._trace_loss(model, X, y, loss, penalty)
         if penalty is not None and self.column == 0:  # with the fused loss: on one column
-            params = self.params
-            self.penalty = trace(lambda: penalty(params), params=params)
+            self.penalty = trace(lambda: penalty(model.parameters()), params=self.params)
 
     def _trace_loss(self, model: Module, X: np.ndarray, y: np.ndarray, loss: Callable,
                     penalty: Callable | None) -> None:  # fmt: skip
@@ -184,9 +183,8 @@ class TracedModel:
             # loss + penalty differentiated, the loss reported: the mean over a batch adds the
             # penalty's gradient once, and its sum over the parameters reads them from the
             # parameters' vector, the same in every column (no second replay per step)
-            return [value + penalty(params), value, *outs]
+            return [value + penalty(model.parameters()), value, *outs]  # as fit's engine
 
-        params = self.params
         self.column = 0 if penalty is None else 1
         example = self.targets(y[:1])[0]
         self.loss_tape = trace(sample_loss, X[0], example if np.ndim(example) else float(example),
