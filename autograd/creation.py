@@ -12,33 +12,23 @@ from typing import TYPE_CHECKING, Any
 from . import floatmath as fm
 from . import ops
 from .recorder import TAPE  # what a trace hears: each node made
-from .switches import _ANOMALY, _GRAD_ENABLED, STATE, is_anomaly_enabled, is_grad_enabled, user_site
+from .switches import STATE, is_anomaly_enabled, is_grad_enabled, user_site
 
 if TYPE_CHECKING:
     from .value import Value
 
-_DATA_SLOT: Any = None  # Value's ``data`` slot, read past a trace's hook: set by value.py
-
 
 def make_under_switches(v: Value, parents: tuple) -> None:
     """The slow path of node creation: inside ``no_grad`` and/or ``detect_anomaly``, or while
-    a trace records (``no_data_reads``: as the engine makes it, nothing heard)."""
-    if TAPE.unread and _GRAD_ENABLED.get() and not _ANOMALY.get() and TAPE.unread_here():
-        rule, read = v._fn.rule, _DATA_SLOT
-        if len(parents) == 1:
-            v._a, v._b = parents[0], None
-            v._da = rule(fm, read(parents[0]), None, read(v), v._const)
-        else:
-            v._a, v._b = parents
-            v._da, v._db = rule(fm, read(parents[0]), read(parents[1]), read(v), None)
-        return
+    a trace records (a node made in a ``no_data_reads`` call with history on is not heard)."""
     v._a = v._b = None
-    if is_grad_enabled() or TAPE.mine():
+    grad_enabled = is_grad_enabled()
+    if grad_enabled or TAPE.mine():
         set_edges(v, edges_from_rule(v, parents, fm))
     else:  # no history: a leaf, whatever made its number
         v._fn, v._const = ops.LEAF, None
-    if TAPE.on:
-        TAPE.made(v, is_grad_enabled())
+    if TAPE.on and not (grad_enabled and TAPE.unread and TAPE.unread_here()):
+        TAPE.made(v, grad_enabled)
     if is_anomaly_enabled():
         site = user_site()
         if not math.isfinite(v.data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from . import chain, creation, custom, ops
+from . import chain, custom, ops
 from . import floatmath as fm
 from .chain import edges
 from .copies import Copies
@@ -303,7 +303,6 @@ class Value(Habits, OwnOperations, Copies):
 
 
 _new = object.__new__
-creation._DATA_SLOT = Value.__dict__["data"].__get__  # a node's number, no trace's hook
 
 
 def _make1(data: float, op: ops.Op, x: Value, const: float | None = None) -> Value:
