@@ -18,7 +18,7 @@ Then, as needed: ``custom.py`` (micrograd's ``_backward`` closures, ``from_op``)
 (making nodes under ``no_grad``/``detect_anomaly``/a trace), ``switches.py``, ``habits.py``
 (``item()``, comparisons, NumPy), ``copies.py``, ``valuemath.py`` (rules on Values, for second
 derivatives), ``functional.py``, ``paths.py``; the traced replay is ``trace.py`` and what it uses
-(``recorder.py``, ``tape.py``, ``program.py``, ``steps.py``).
+(``recorder.py``, ``tape.py``, ``program.py``, ``steps.py``, ``kept.py``, ``samples.py``).
 """
 
 __version__ = "0.1.0"  # the version of pathgrad: nn and viz report the same
