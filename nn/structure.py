@@ -35,52 +35,66 @@ def traced_structure(model: MLP | Layer, fn: Any, nin: int, params: list[Value])
         if acts[id(neuron.activation)] is None:
             return None
     leaves = len(params) + nin
-    pa: list[int] = [-1] * leaves  # each node's first parent (-1: a leaf), second, operation
+    # Each node's first parent (-1: a leaf), second parent, and kind: an index into ``kinds``,
+    # the (operation, constant) pairs: + and * first, then the activations.
+    pa: list[int] = [-1] * leaves
     pb: list[int] = [-1] * leaves
-    op: list[Any] = [None] * leaves
-    const: list[float | None] = [None] * leaves
-
-    def node(o: ops.Op, a: int, b: int, c: float | None = None) -> int:
-        pa.append(a)
-        pb.append(b)
-        op.append(o)
-        const.append(c)
-        return len(pa) - 1
-
+    kind: list[int] = [-1] * leaves
+    kinds: list[tuple[ops.Op, float | None]] = [(ops.ADD, None), (ops.MUL, None)]
+    kind_of = {}  # an activation function's kind (-1: the identity)
+    for key, act in acts.items():
+        assert act is not None
+        kind_of[key] = -1 if act[0] is None else len(kinds)
+        if act[0] is not None:
+            kinds.append((act[0], act[1]))
     h = list(range(len(params), leaves))  # the inputs
     for layer in layers:
         outs = []
-        for neuron in layer.neurons:
+        for neuron in layer.neurons:  # b + w0·x0, + w1·x1, ...: a product, then a sum
             total = ids[id(neuron.b)]
             for w, x in zip(neuron.w, h, strict=True):
-                total = node(ops.ADD, total, node(ops.MUL, ids[id(w)], x))
-            act = acts[id(neuron.activation)]
-            assert act is not None
-            outs.append(total if act[0] is None else node(act[0], total, -1, act[1]))
+                product = len(pa)
+                pa += (ids[id(w)], total)
+                pb += (x, product)
+                kind += (1, 0)
+                total = product + 1
+            k = kind_of[id(neuron.activation)]
+            if k >= 0:
+                pa.append(total)
+                pb.append(-1)
+                kind.append(k)
+                total = len(pa) - 1
+            outs.append(total)
         h = outs
-    order = _walk(h, pa, pb)
-    graph_leaves = [v for v in order if pa[v] < 0]
-    interior = [v for v in order if pa[v] >= 0]
+    order = np.array(_walk(h, pa, pb), dtype=np.int64)
+    first, second, kinds_of = (np.array(x, dtype=np.int64) for x in (pa, pb, kind))
+    leaf = first[order] < 0
+    interior = order[~leaf]
     slot = np.full(len(pa), -1, dtype=np.int64)
-    slot[graph_leaves + interior] = np.arange(len(order))
-    table = list({id(op[v]): op[v] for v in interior}.values())
+    slot[np.concatenate([order[leaf], interior])] = np.arange(len(order))
+    used = kinds_of[interior]
+    present, at = np.unique(used, return_index=True)
+    table = list({id(kinds[k][0]): kinds[k][0] for k in present[np.argsort(at)]}.values())
     number = {id(o): i for i, o in enumerate(table)}
-    consts = [const[v] for v in interior if const[v] is not None]
+    op_of_kind = np.array([number.get(id(o), 0) for o, _ in kinds], dtype=np.uint8)
+    has = np.array([c is not None for _, c in kinds])[used]
     const_index = np.full(len(interior), -1, dtype=np.int32)
-    made = [k for k, v in enumerate(interior) if const[v] is not None]
-    const_index[made] = np.arange(len(made))
+    const_index[has] = np.arange(int(has.sum()))
+    values = np.array([0.0 if c is None else c for _, c in kinds])
+    b = second[interior]
+    slots = slot.tolist()
     tape = Tape(
         shapes=(nin,),
         inputs=slot[len(params) : leaves].astype(np.int32),
-        params=[(int(slot[i]), p) for i, p in enumerate(params) if slot[i] >= 0],
+        params=[(slots[i], p) for i, p in enumerate(params) if slots[i] >= 0],
         constants=[],
-        op_index=np.array([number[id(op[v])] for v in interior], dtype=np.uint8),
-        a=slot[[pa[v] for v in interior]].astype(np.int32),
-        b=np.array([slot[pb[v]] if pb[v] >= 0 else -1 for v in interior], dtype=np.int32),
+        op_index=op_of_kind[used],
+        a=slot[first[interior]].astype(np.int32),
+        b=np.where(b >= 0, slot[b], -1).astype(np.int32),
         const=const_index,
         op_table=table,
-        const_table=np.array(consts, dtype=float),
-        outputs=[int(slot[v]) for v in h],
+        const_table=values[used][has],
+        outputs=[slots[v] for v in h],
         stops=frozenset(),
         guards=[],
     )
